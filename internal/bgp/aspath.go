@@ -3,8 +3,6 @@ package bgp
 import (
 	"fmt"
 	"strconv"
-
-	"github.com/manrs/manrs/internal/wire"
 )
 
 // SegmentType is the type of an AS_PATH segment (RFC 4271 section 4.3,
@@ -272,13 +270,4 @@ func MergeAS4(dst, asPath, as4Path *Path) {
 		}
 		dst.Segments = append(dst.Segments, seg)
 	}
-}
-
-// decodePathWire is decodePath for callers holding a wire.Decoder.
-func decodePathWire(p *Path, d *wire.Decoder, n, asSize int) error {
-	b := d.Bytes(n)
-	if d.Err() != nil {
-		return d.Err()
-	}
-	return decodePath(p, b, asSize)
 }

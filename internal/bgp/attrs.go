@@ -192,7 +192,9 @@ func (a *Attrs) Decode(b []byte, opt DecodeOptions) error {
 	return nil
 }
 
-func be32(b []byte) uint32 { return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) }
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
 
 func (a *Attrs) decodeOne(flags uint8, typ AttrType, v []byte, opt DecodeOptions) error {
 	switch typ {

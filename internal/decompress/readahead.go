@@ -56,10 +56,17 @@ func (a *aheadReader) fill(r io.Reader, format string) {
 		default:
 			b = make([]byte, chunkSize)
 		}
-		n, err := io.ReadFull(r, b[:cap(b)])
-		if err == io.ErrUnexpectedEOF {
-			err = io.EOF
-		} else if err != nil && err != io.EOF {
+		// Fill the chunk; io.ReadFull would not tell a short last chunk
+		// from a stream that the decompressor found cut short (which it
+		// reports as io.ErrUnexpectedEOF).
+		n := 0
+		var err error
+		for n < cap(b) && err == nil {
+			var m int
+			m, err = r.Read(b[n:cap(b)])
+			n += m
+		}
+		if err != nil && err != io.EOF {
 			err = fmt.Errorf("%s: %w", format, err)
 		}
 		select {

@@ -3,7 +3,6 @@ package mrt
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -59,16 +58,16 @@ func (s Stats) Faults() int { return s.Skipped + s.Partial + s.BadEntries }
 
 // Reader reads MRT records from a stream.
 type Reader struct {
-	r       *bufio.Reader
-	name    string
-	hdr     [HeaderLen]byte
-	buf     []byte
-	off     int64
-	rec     Record
-	peers   PeerIndex
-	err     error
-	stats   Stats
-	tdRest  []byte // entries left in the current TABLE_DUMP record
+	r      *bufio.Reader
+	name   string
+	hdr    [HeaderLen]byte
+	buf    []byte
+	off    int64
+	rec    Record
+	peers  PeerIndex
+	err    error
+	stats  Stats
+	tdRest []byte // entries left in the current TABLE_DUMP record
 
 	// OnError, if not nil, is called for every record that is skipped
 	// as corrupt or decoded in part, and for every corrupt RIB entry.
@@ -113,7 +112,7 @@ func (r *Reader) Next() bool {
 			switch {
 			case err == io.EOF:
 				// Clean end between records.
-			case errors.Is(err, io.ErrUnexpectedEOF):
+			case err == io.ErrUnexpectedEOF:
 				r.err = r.fail(num, off, fmt.Errorf("RFC 6396 2: stream ends inside the common header"))
 			default:
 				r.err = r.fail(num, off, err)
@@ -137,7 +136,7 @@ func (r *Reader) Next() bool {
 		}
 		body := r.buf[:n]
 		if _, err := io.ReadFull(r.r, body); err != nil {
-			if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
+			if err == io.ErrUnexpectedEOF || err == io.EOF {
 				err = fmt.Errorf("RFC 6396 2: stream ends inside a %v record of length %d", h.Type, h.Length)
 			}
 			r.err = r.fail(num, off, err)

@@ -8,9 +8,6 @@ import (
 	"github.com/manrs/manrs/internal/wire"
 )
 
-// maxPeers caps a PEER_INDEX_TABLE; the count is a 16-bit field.
-const maxPeers = 1 << 16
-
 // decodePeerIndex decodes a PEER_INDEX_TABLE (RFC 6396 section 4.3.1).
 func decodePeerIndex(p *PeerIndex, b []byte) error {
 	d := wire.New(b)
