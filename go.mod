@@ -3,10 +3,13 @@ module github.com/manrs/manrs
 go 1.26
 
 require (
-	github.com/cosnicolaou/pbzip2 v1.0.5 // indirect
-	github.com/gaissmai/bart v0.30.0 // indirect
+	github.com/cosnicolaou/pbzip2 v1.0.5
+	github.com/gaissmai/bart v0.30.0
+	github.com/klauspost/compress v1.20.4
+	github.com/spf13/cobra v1.10.2
+)
+
+require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
-	github.com/klauspost/compress v1.20.4 // indirect
-	github.com/spf13/cobra v1.10.2 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 )
