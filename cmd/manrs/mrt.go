@@ -116,10 +116,10 @@ func reportMRTError(w io.Writer, e *mrt.Error) {
 // reportMRTStats tells the user what was read but not shown.
 func reportMRTStats(w io.Writer, name string, st mrt.Stats) {
 	if st.Unknown > 0 {
-		fmt.Fprintf(w, "manrs: %s: %d records of unknown MRT types skipped\n", name, st.Unknown)
+		fmt.Fprintf(w, "manrs: %s: %s of unknown MRT types skipped\n", name, plural(st.Unknown, "record"))
 	}
 	if st.LengthFixes > 0 {
-		fmt.Fprintf(w, "manrs: %s: %d TABLE_DUMP records declared fewer bytes than they hold; read in full\n", name, st.LengthFixes)
+		fmt.Fprintf(w, "manrs: %s: %s declared fewer bytes than they hold; read in full\n", name, plural(st.LengthFixes, "TABLE_DUMP record"))
 	}
 }
 

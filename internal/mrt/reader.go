@@ -50,11 +50,16 @@ type Stats struct {
 	// bytes than the entry they hold, as some early RIPE RIS dumps do; the
 	// missing bytes were read from the stream (see Reader.Next).
 	LengthFixes int
+	// Resyncs counts the times the framing was lost (a record length
+	// beyond MaxRecordLen) and found again further on; LostBytes is what
+	// was skipped to find it.
+	Resyncs   int
+	LostBytes int64
 }
 
 // Faults is the number of records and entries that were skipped or
-// decoded in part.
-func (s Stats) Faults() int { return s.Skipped + s.Partial + s.BadEntries }
+// decoded in part, and of framing losses.
+func (s Stats) Faults() int { return s.Skipped + s.Partial + s.BadEntries + s.Resyncs }
 
 // Reader reads MRT records from a stream.
 type Reader struct {
@@ -68,6 +73,11 @@ type Reader struct {
 	err    error
 	stats  Stats
 	tdRest []byte // entries left in the current TABLE_DUMP record
+
+	// What the stream looked like so far, to recognise its next record
+	// after the framing is lost: the types decoded, the last timestamp.
+	seenTypes map[Type]bool
+	lastTime  uint32
 
 	// OnError, if not nil, is called for every record that is skipped
 	// as corrupt or decoded in part, and for every corrupt RIB entry.
@@ -127,8 +137,12 @@ func (r *Reader) Next() bool {
 			Length:    binary.BigEndian.Uint32(r.hdr[8:]),
 		}
 		if h.Length > MaxRecordLen {
-			r.err = r.fail(num, off, fmt.Errorf("RFC 6396 2: %v record of length %d exceeds the cap of %d", h.Type, h.Length, MaxRecordLen))
-			return false
+			err := fmt.Errorf("RFC 6396 2: %v record of length %d exceeds the cap of %d", h.Type, h.Length, MaxRecordLen)
+			if !r.resync(num, off, err) {
+				r.err = r.fail(num, off, err)
+				return false
+			}
+			continue
 		}
 		n := int(h.Length)
 		if cap(r.buf) < n {
@@ -175,6 +189,11 @@ func (r *Reader) Next() bool {
 			continue
 		}
 		r.stats.Decoded++
+		if r.seenTypes == nil {
+			r.seenTypes = make(map[Type]bool)
+		}
+		r.seenTypes[h.Type] = true
+		r.lastTime = h.Timestamp
 		return true
 	}
 	return false
@@ -324,4 +343,78 @@ func (r *Reader) fixTableDumpLength(h Header, body []byte) []byte {
 		return body
 	}
 	return body
+}
+
+// maxResyncScan caps the bytes resync examines before giving up.
+const maxResyncScan = 64 << 20
+
+// resyncWindow is how far apart two records can be in time and still be
+// taken for neighbours in one file.
+const resyncWindow = 7 * 24 * 3600
+
+// plausible reports whether h could be the header of the next record of
+// this stream: a type already decoded in it, a timestamp near the last
+// one, a subtype and length in range.
+func (r *Reader) plausible(h []byte) (int, bool) {
+	typ := Type(binary.BigEndian.Uint16(h[4:]))
+	ts := binary.BigEndian.Uint32(h[0:])
+	sub := binary.BigEndian.Uint16(h[6:])
+	n := binary.BigEndian.Uint32(h[8:])
+	if !r.seenTypes[typ] || sub > 64 || n > MaxRecordLen || n == 0 {
+		return 0, false
+	}
+	if d := int64(ts) - int64(r.lastTime); d > resyncWindow || d < -resyncWindow {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// resync looks for the next record after a header whose length cannot be
+// right. A candidate header must be plausible, and so must the header
+// that its length points to (when that lies within the read-ahead), or
+// the stream must end exactly there. The fault and the bytes skipped are
+// reported; it returns false when no record is found.
+func (r *Reader) resync(num int, off int64, cause error) bool {
+	if len(r.seenTypes) == 0 {
+		return false
+	}
+	scanned := int64(0)
+	for scanned < maxResyncScan {
+		buf, err := r.r.Peek(r.r.Size())
+		if len(buf) < HeaderLen {
+			return false
+		}
+		for i := 0; i+HeaderLen <= len(buf); i++ {
+			n, ok := r.plausible(buf[i:])
+			if !ok {
+				continue
+			}
+			next := i + HeaderLen + n
+			switch {
+			case next+HeaderLen <= len(buf):
+				if _, ok := r.plausible(buf[next:]); !ok {
+					continue
+				}
+			case next == len(buf) && err != nil:
+				// The candidate is the last record of the stream.
+			case next > len(buf) && err != nil:
+				continue // it would run past the end
+			}
+			r.r.Discard(i)
+			r.off += int64(i)
+			r.stats.Resyncs++
+			r.stats.LostBytes += scanned + int64(i) + HeaderLen
+			r.report(&Error{Name: r.name, Num: num, Offset: off, Skipped: true,
+				Err: fmt.Errorf("%w; framing lost: skipped %d bytes to the next plausible record at 0x%x", cause, scanned+int64(i)+HeaderLen, r.off)})
+			return true
+		}
+		if err != nil {
+			return false
+		}
+		k := len(buf) - HeaderLen + 1
+		r.r.Discard(k)
+		r.off += int64(k)
+		scanned += int64(k)
+	}
+	return false
 }

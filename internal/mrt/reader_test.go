@@ -191,3 +191,41 @@ func TestReaderFlatMemory(t *testing.T) {
 		t.Errorf("%v allocations per record", allocs)
 	}
 }
+
+// TestReaderResync loses the framing in the middle of a stream: a header
+// with an impossible length, then garbage, then good records.
+func TestReaderResync(t *testing.T) {
+	pit := record(1000, TypeTableDumpV2, PeerIndexTable, peerIndex(peer4("192.0.2.7", 3333)))
+	rib := func(seq uint32) []byte {
+		return record(1000, TypeTableDumpV2, RIBIPv4Unicast, ribV4(seq, []byte{8, 10}, ribEntry(0, attrBlock())))
+	}
+	bogus := slices.Concat(be32(1000), be16(uint16(TypeTableDumpV2)), be16(2), be32(0xdead0000))
+	garbage := bytes.Repeat([]byte{0xee, 0x01, 0x7f}, 100)
+	data := slices.Concat(pit, rib(1), bogus, garbage, rib(2), rib(3))
+	recs, r, errs := readAll(t, data)
+	if r.Err() != nil {
+		t.Fatalf("err %v", r.Err())
+	}
+	if len(recs) != 4 || recs[3].RIB.Sequence != 3 || recs[2].RIB.Sequence != 2 {
+		t.Fatalf("%d records after resync", len(recs))
+	}
+	st := r.Stats()
+	if st.Resyncs != 1 || st.LostBytes != int64(len(bogus)+len(garbage)) {
+		t.Errorf("stats %+v, want 1 resync and %d bytes lost", st, len(bogus)+len(garbage))
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "framing lost: skipped 312 bytes") {
+		t.Errorf("errors %v", errs)
+	}
+
+	// Nothing plausible after the fault: the stream ends with the error.
+	data = slices.Concat(pit, rib(1), bogus, garbage)
+	recs, r, _ = readAll(t, data)
+	if len(recs) != 2 || r.Err() == nil || !strings.Contains(r.Err().Error(), "exceeds the cap") {
+		t.Errorf("%d records, err %v", len(recs), r.Err())
+	}
+	// A fault before any record was decoded cannot be resynchronised.
+	_, r, _ = readAll(t, slices.Concat(bogus, pit))
+	if r.Err() == nil {
+		t.Error("no error for a stream that starts with a bad header")
+	}
+}
