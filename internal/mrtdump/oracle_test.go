@@ -106,9 +106,15 @@ func TestBgpdumpOracleSamples(t *testing.T) {
 			got := ours(t, name)
 			if filepath.Base(name) == "updates.20000325.0345.gz" {
 				// The fifth record is damaged: its body is a run of other
-				// records. bgpdump prints 2040 lines of garbage from it;
-				// manrs reports it. Both agree on what precedes it.
+				// records. bgpdump prints 2040 lines of garbage from it
+				// and stops at the next header; manrs reports both faults
+				// and finds the records after them. Both agree on what
+				// precedes the damage.
 				want = firstLines(want, 4)
+				if n := bytes.Count(got, []byte{'\n'}); n < 5000 {
+					t.Errorf("only %d lines: the records after the damage were not found", n)
+				}
+				got = firstLines(got, 4)
 			}
 			compareLines(t, want, got, bgpdumpType5Fault)
 		})
