@@ -1,4 +1,5 @@
-// Package wire is the one place where binary codecs check bounds.
+// Package wire keeps the bounds checks of binary record structures in one
+// place.
 //
 // A Decoder walks a byte slice in network byte order. The first read past
 // the end sets a sticky error and every later read returns zero, so a
