@@ -11,7 +11,8 @@ import (
 )
 
 // AppendJSON appends one JSON object per line for every route and state
-// change of rec, with every decoded field. Field names follow bgpkit's
+// change of rec, and for peer index tables and BGP messages that carry no
+// route, with every decoded field. Field names follow bgpkit's
 // BgpElem where it has one (peer_ip, peer_asn, prefix, next_hop, as_path,
 // origin, local_pref, med, communities). The schema is documented in
 // docs/manrs-mrt.md.
@@ -61,6 +62,32 @@ func AppendJSON(dst []byte, rec *mrt.Record) []byte {
 			dst = append(dst, '}', '\n')
 		}
 		return dst
+	case mrt.KindPeerIndex:
+		p := rec.PeerIndex
+		dst = append(dst, `{"type":"PEER_INDEX_TABLE","timestamp":`...)
+		dst = strconv.AppendUint(dst, uint64(rec.Header.Timestamp), 10)
+		dst = append(dst, `,"mrt_type":"TABLE_DUMP_V2","mrt_subtype":1,"record":`...)
+		dst = strconv.AppendInt(dst, int64(rec.Num), 10)
+		dst = append(dst, `,"collector_id":`...)
+		dst = jsonAddr(dst, p.CollectorID)
+		dst = append(dst, `,"view_name":`...)
+		dst = jsonString(dst, p.ViewName)
+		dst = append(dst, `,"peers":[`...)
+		for i, pe := range p.Peers {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"index":`...)
+			dst = strconv.AppendInt(dst, int64(i), 10)
+			dst = append(dst, `,"bgp_id":`...)
+			dst = jsonAddr(dst, pe.BGPID)
+			dst = append(dst, `,"peer_ip":`...)
+			dst = jsonAddr(dst, pe.Addr)
+			dst = append(dst, `,"peer_asn":`...)
+			dst = strconv.AppendUint(dst, uint64(pe.ASN), 10)
+			dst = append(dst, '}')
+		}
+		return append(dst, "]}\n"...)
 	case mrt.KindMessage:
 		return jsonMessage(dst, rec)
 	case mrt.KindStateChange:
@@ -81,11 +108,29 @@ func jsonMessage(dst []byte, rec *mrt.Record) []byte {
 	if m.BGP.Type != bgp.MsgUpdate {
 		dst = jsonHead(dst, rec, m.BGP.Type.String(), m.PeerAddr, m.PeerAS)
 		dst = jsonLocal(dst, m.LocalAddr, m.LocalAS, true)
-		if m.BGP.Type == bgp.MsgNotification {
+		switch m.BGP.Type {
+		case bgp.MsgNotification:
+			n := &m.BGP.Notification
 			dst = append(dst, `,"error_code":`...)
-			dst = strconv.AppendUint(dst, uint64(m.BGP.Notification.Code), 10)
+			dst = strconv.AppendUint(dst, uint64(n.Code), 10)
 			dst = append(dst, `,"error_subcode":`...)
-			dst = strconv.AppendUint(dst, uint64(m.BGP.Notification.Subcode), 10)
+			dst = strconv.AppendUint(dst, uint64(n.Subcode), 10)
+			dst = append(dst, `,"data":"`...)
+			dst = hex.AppendEncode(dst, n.Data)
+			dst = append(dst, '"')
+		case bgp.MsgOpen:
+			o := &m.BGP.Open
+			dst = append(dst, `,"version":`...)
+			dst = strconv.AppendUint(dst, uint64(o.Version), 10)
+			dst = append(dst, `,"my_asn":`...)
+			dst = strconv.AppendUint(dst, uint64(o.MyAS), 10)
+			dst = append(dst, `,"hold_time":`...)
+			dst = strconv.AppendUint(dst, uint64(o.HoldTime), 10)
+			dst = append(dst, `,"bgp_id":`...)
+			dst = jsonAddr(dst, o.ID)
+			dst = append(dst, `,"optional_parameters":"`...)
+			dst = hex.AppendEncode(dst, o.OptParams)
+			dst = append(dst, '"')
 		}
 		return append(dst, '}', '\n')
 	}
