@@ -191,7 +191,7 @@ func TestNLRI(t *testing.T) {
 		{name: "path id truncated", in: []byte{0, 0}, afi: AFIIPv4, addPath: true, wantErr: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := AppendNLRI(nil, tc.in, tc.afi, tc.addPath)
+			got, err := ParseNLRI(nil, tc.in, tc.afi, tc.addPath)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v", err)
 			}

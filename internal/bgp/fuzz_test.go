@@ -23,6 +23,10 @@ func FuzzAttrsDecode(f *testing.F) {
 		p := a.Path()
 		_, _ = p.Origin()
 		_ = p.AppendSequence(nil)
+		if len(a.Malformed) == 0 {
+			// Round trip: what decoded cleanly re-encodes to the same.
+			roundTrip(t, &a, opt)
+		}
 	})
 }
 

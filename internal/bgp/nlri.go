@@ -69,9 +69,9 @@ func appendNLRI(dst []NLRI, b []byte, afi AFI, addPath bool) ([]NLRI, error) {
 	return dst, nil
 }
 
-// AppendNLRI decodes the prefixes in b (a field of an UPDATE or of an MRT
+// ParseNLRI decodes the prefixes in b (a field of an UPDATE or of an MRT
 // RIB record) and appends them to dst.
-func AppendNLRI(dst []NLRI, b []byte, afi AFI, addPath bool) ([]NLRI, error) {
+func ParseNLRI(dst []NLRI, b []byte, afi AFI, addPath bool) ([]NLRI, error) {
 	return appendNLRI(dst, b, afi, addPath)
 }
 
