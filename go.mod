@@ -1,6 +1,6 @@
 module github.com/manrs/manrs
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/cosnicolaou/pbzip2 v1.0.5
@@ -12,4 +12,6 @@ require (
 require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/term v0.48.0 // indirect
 )

@@ -32,3 +32,13 @@ const outputBufferSize = 256 << 10
 func bufferedOut(cmd *cobra.Command) *bufio.Writer {
 	return bufio.NewWriterSize(cmd.OutOrStdout(), outputBufferSize)
 }
+
+// groupRunE is the RunE of a command that only groups subcommands: with no
+// arguments it prints the help, with an unknown subcommand it is a usage
+// error (cobra would print the help and succeed).
+func groupRunE(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return cmd.Help()
+	}
+	return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+}

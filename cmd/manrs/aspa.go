@@ -34,7 +34,7 @@ relationship with its peers and a full-table peer sends it everything, as
 a provider sends a customer, so collector data is verified downstream (the
 default). Use upstream for routes received from customers or lateral peers.
 An AS_PATH holding an AS_SET is invalid. Prepends are collapsed and
-confederation segments left out.
+confederation segments (AS_CONFED_SEQUENCE, AS_CONFED_SET) left out.
 
 A path whose first AS is not the peer's AS (a route server peer, or a
 forged path) is counted and marked "first_not_peer" in JSON; the draft
@@ -76,9 +76,9 @@ outcome here.`,
 			var tally aspa.Tally
 			notPeer := 0
 			var seq []bgp.ASN
-			faults, failed := forEachRoute(cmd, args, func(rt *mrt.Route) {
+			in, err := forEachRoute(cmd, args, func(rt *mrt.Route) error {
 				p := rt.Attrs.Path()
-				hasSet := p.HasSet()
+				hasSet := p.HasASSet()
 				seq = p.AppendSequence(seq[:0])
 				st := v.VerifyPath(seq, hasSet, dir)
 				first := len(seq) > 0 && seq[0] != rt.PeerAS
@@ -87,23 +87,28 @@ outcome here.`,
 				}
 				if !asJSON || summary {
 					tally.Add(aspa.Peer{Addr: rt.PeerAddr, ASN: rt.PeerAS}, rt.Prefix, st)
-					return
+					return nil
 				}
 				if only != "" && st != onlyState {
-					return
+					return nil
 				}
-				enc.Encode(newASPALine(rt, seq, hasSet, first, dir, st))
+				return enc.Encode(newASPALine(rt, seq, hasSet, first, dir, st))
 			})
-			switch {
-			case !asJSON:
-				writeASPASummary(out, &tally, v.Len(), dir, notPeer)
-			case summary:
-				enc.Encode(newASPASummary(&tally, v.Len(), dir, notPeer))
+			if err != nil {
+				return err
+			}
+			if in.failed < in.files {
+				switch {
+				case !asJSON:
+					writeASPASummary(out, &tally, v.Len(), dir, notPeer)
+				case summary:
+					enc.Encode(newASPASummary(&tally, v.Len(), dir, notPeer))
+				}
 			}
 			if err := out.Flush(); err != nil {
 				return err
 			}
-			return inputOutcome("aspa", len(args), failed, faults, stats.SkippedTotal())
+			return inputOutcome("aspa", in, stats.SkippedTotal())
 		},
 	}
 	f := cmd.Flags()
@@ -138,7 +143,7 @@ func newASPALine(rt *mrt.Route, seq []bgp.ASN, hasSet, firstNotPeer bool, dir as
 	for i, a := range seq {
 		l.Path[i] = uint32(a)
 	}
-	if o, ok := rt.Attrs.Path().Origin(); ok {
+	if o, ok := rt.Origin(); ok {
 		s := o.String()
 		l.OriginASN = &s
 	}

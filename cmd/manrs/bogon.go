@@ -11,7 +11,6 @@ import (
 
 	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/bogon"
-	"github.com/manrs/manrs/internal/decompress"
 )
 
 func newBogonCmd() *cobra.Command {
@@ -90,7 +89,7 @@ one is, 2 the check could not be made.`,
 			stderr := cmd.ErrOrStderr()
 			skipped := 0
 			for _, name := range delegatedFiles {
-				n, err := loadBogonFile(name, stderr, func(r io.Reader) (int, []error, error) {
+				n, err := loadBogonFile(cmd, name, stderr, func(r io.Reader) (int, []error, error) {
 					st, err := b.AddDelegated(r, name)
 					return st.Skipped, st.Errors, err
 				})
@@ -100,7 +99,7 @@ one is, 2 the check could not be made.`,
 				skipped += n
 			}
 			for _, name := range fullbogonsFiles {
-				n, err := loadBogonFile(name, stderr, func(r io.Reader) (int, []error, error) {
+				n, err := loadBogonFile(cmd, name, stderr, func(r io.Reader) (int, []error, error) {
 					st, err := b.AddFullbogons(r, name)
 					return st.Skipped, st.Errors, err
 				})
@@ -157,8 +156,8 @@ one is, 2 the check could not be made.`,
 
 // loadBogonFile opens a data file, lets load read it, and reports skipped
 // lines on stderr.
-func loadBogonFile(name string, stderr io.Writer, load func(io.Reader) (int, []error, error)) (int, error) {
-	rc, _, err := decompress.Open(name)
+func loadBogonFile(cmd *cobra.Command, name string, stderr io.Writer, load func(io.Reader) (int, []error, error)) (int, error) {
+	rc, err := openInput(cmd, name)
 	if err != nil {
 		return 0, err
 	}

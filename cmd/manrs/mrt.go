@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -13,8 +14,9 @@ import (
 
 func newMRTCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "mrt",
+		Use:   "mrt COMMAND",
 		Short: "Read MRT routing data (RFC 6396)",
+		RunE:  groupRunE,
 	}
 	cmd.AddCommand(newMRTDumpCmd())
 	return cmd
@@ -55,19 +57,23 @@ after every record before the fault has been printed.`,
 			if asJSON {
 				format = mrtdump.AppendJSON
 			}
-			faults, failed := 0, 0
+			in := routeInputs{files: len(args)}
 			for _, name := range args {
 				n, err := dumpFile(cmd, out, name, format)
-				faults += n
-				if err != nil {
+				in.faults += n
+				var oe openError
+				switch {
+				case errors.As(err, &oe):
 					fmt.Fprintf(cmd.ErrOrStderr(), "manrs: %v\n", err)
-					failed++
+					in.failed++
+				case err != nil:
+					return err // the output cannot be written: stop
 				}
 			}
 			if err := out.Flush(); err != nil {
 				return err
 			}
-			return inputOutcome("mrt dump", len(args), failed, faults, 0)
+			return inputOutcome("mrt dump", in, 0)
 		},
 	}
 	cmd.Flags().BoolVarP(&oneLine, "machine", "m", false, "one line per route in the format of bgpdump -m")
@@ -75,27 +81,37 @@ after every record before the fault has been printed.`,
 	return cmd
 }
 
+// openError is a file that could not be opened.
+type openError struct{ error }
+
+func (e openError) Unwrap() error { return e.error }
+
 // dumpFile prints every record of one file and returns the number of
 // faults met: corrupt records and entries, and a stream cut short, each
-// reported on stderr. A returned error means the file could not be opened
-// or written out.
+// reported on stderr. A returned error is an openError when the file could
+// not be opened, else the output could not be written.
 func dumpFile(cmd *cobra.Command, out io.Writer, name string, format func([]byte, *mrt.Record) []byte) (int, error) {
 	in, err := openInput(cmd, name)
 	if err != nil {
-		return 0, err
+		return 0, openError{err}
 	}
 	defer in.Close()
+	stderr := cmd.ErrOrStderr()
+	prog := newProgress(stderr)
+	defer prog.done()
 	r := mrt.NewReader(in, name)
-	r.OnError = func(e *mrt.Error) { reportMRTError(cmd.ErrOrStderr(), e) }
+	r.OnError = func(e *mrt.Error) { prog.done(); reportMRTError(stderr, e) }
 	var buf []byte
 	for r.Next() {
 		buf = format(buf[:0], r.Record())
 		if _, err := out.Write(buf); err != nil {
 			return 0, err
 		}
+		prog.tick(func() string { return fmt.Sprintf("%s: %d records", name, r.Stats().Records) })
 	}
+	prog.done()
 	st := r.Stats()
-	reportMRTStats(cmd.ErrOrStderr(), name, st)
+	reportMRTStats(stderr, name, st)
 	faults := st.Faults()
 	if err := r.Err(); err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "manrs: %v\n", err)

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"golang.org/x/term"
 )
 
 // progress prints a one-line status to a terminal while long work runs;
@@ -18,11 +20,7 @@ type progress struct {
 
 func newProgress(w io.Writer) *progress {
 	f, ok := w.(*os.File)
-	if !ok {
-		return &progress{}
-	}
-	st, err := f.Stat()
-	return &progress{w: w, on: err == nil && st.Mode()&os.ModeCharDevice != 0}
+	return &progress{w: w, on: ok && term.IsTerminal(int(f.Fd()))}
 }
 
 // tick shows the status that msg returns, at most a few times a second.
@@ -39,7 +37,8 @@ func (p *progress) tick(msg func() string) {
 	p.shown = true
 }
 
-// done clears the status line.
+// done clears the status line; call it before writing anything else to
+// the terminal.
 func (p *progress) done() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")

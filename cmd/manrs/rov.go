@@ -66,39 +66,39 @@ invalid or not-found. Withdrawals are not routes and are not counted.`,
 			out := bufferedOut(cmd)
 			var tally rov.Tally
 			var vrps []rpki.VRP
-
 			enc := json.NewEncoder(out)
-			faults, failed := forEachRoute(cmd, args, func(rt *mrt.Route) {
-				origin, ok := rt.Attrs.Path().Origin()
+			in, err := forEachRoute(cmd, args, func(rt *mrt.Route) error {
+				origin, ok := rt.Origin()
+				if !ok {
+					origin = 0 // NONE: no VRP matches it
+				}
+				if !asJSON || summary {
+					st, reason := ix.Validate(rt.Prefix, origin)
+					tally.Add(rov.Peer{Addr: rt.PeerAddr, ASN: rt.PeerAS}, rt.Prefix, st, reason)
+					return nil
+				}
 				var st rov.State
 				var reason rov.Reason
-				if !asJSON || summary {
-					if ok {
-						st, reason = ix.Validate(rt.Prefix, origin)
-					} else {
-						st, reason = ix.ValidateNone(rt.Prefix)
-					}
-					tally.Add(rov.Peer{Addr: rt.PeerAddr, ASN: rt.PeerAS}, rt.Prefix, st, reason)
-					return
-				}
-				if !ok {
-					origin = 0
-				}
 				st, reason, vrps = ix.ValidateVRPs(vrps[:0], rt.Prefix, origin)
 				if only != "" && st != onlyState {
-					return
+					return nil
 				}
-				enc.Encode(newROVLine(rt, origin, ok, st, reason, vrps))
+				return enc.Encode(newROVLine(rt, origin, ok, st, reason, vrps))
 			})
-			if !asJSON {
-				writeROVSummary(out, &tally, ix.Len(), len(args)-failed)
-			} else if summary {
-				enc.Encode(newROVSummary(&tally, ix.Len()))
+			if err != nil {
+				return err
+			}
+			if in.failed < in.files {
+				if !asJSON {
+					writeROVSummary(out, &tally, ix.Len(), in.files-in.failed)
+				} else if summary {
+					enc.Encode(newROVSummary(&tally, ix.Len()))
+				}
 			}
 			if err := out.Flush(); err != nil {
 				return err
 			}
-			return inputOutcome("rov", len(args), failed, faults, stats.SkippedTotal())
+			return inputOutcome("rov", in, stats.SkippedTotal())
 		},
 	}
 	f := cmd.Flags()
@@ -232,12 +232,4 @@ func writeROVSummary(w io.Writer, t *rov.Tally, nvrps, files int) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", p.Peer.ASN, addrString(p.Peer.Addr), c.Valid, c.InvalidAS, c.InvalidLength, c.NotFound, c.Total())
 	}
 	tw.Flush()
-}
-
-// plural formats "1 thing" or "n things".
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
 }

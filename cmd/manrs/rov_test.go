@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,49 @@ func TestROVOptions(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, "rov", "--vrps", vrps2019, "nope.mrt"); code != exitFailure {
 		t.Errorf("unreadable MRT: exit %d, want %d", code, exitFailure)
+	}
+}
+
+// TestROVUnusablePaths: announcements whose AS_PATH is malformed are
+// treated as withdrawals (RFC 7606), reported, and make the result partial.
+func TestROVUnusablePaths(t *testing.T) {
+	crafted := "../../internal/mrtdump/testdata/crafted/aspath_format.mrt"
+	code, stdout, stderr := runCmd(t, "rov", "--vrps", vrps2019, "--json", crafted)
+	if code != exitPartial || !strings.Contains(stderr, "without a usable AS_PATH skipped (RFC 7606 3: treat-as-withdraw)") {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	if strings.Contains(stdout, `"origin_asn":null`) && strings.Contains(stdout, `"reason":"as"`) {
+		t.Errorf("a route without origin was found invalid:\n%s", stdout)
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestWriteErrorStops: when the output cannot be written the command stops
+// at once with the write error.
+func TestWriteErrorStops(t *testing.T) {
+	for _, args := range [][]string{
+		{"mrt", "dump", "-m", ribSample, ribSample},
+		{"rov", "--vrps", vrps2019, "--json", ribSample, ribSample},
+		{"aspa", "--vrps", vrps2019, "--json", ribSample},
+	} {
+		var stderr strings.Builder
+		code := run(args, failWriter{}, &stderr)
+		if code != exitFailure || strings.Count(stderr.String(), "disk full") != 1 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
+}
+
+func TestGroupCommands(t *testing.T) {
+	for _, args := range [][]string{{"mrt", "bogus"}, {"mrt", "dump", "--bogus"}} {
+		if code, _, _ := runCmd(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	if code, stdout, _ := runCmd(t, "mrt"); code != exitOK || !strings.Contains(stdout, "dump") {
+		t.Errorf("manrs mrt: exit %d\n%s", code, stdout)
 	}
 }

@@ -114,6 +114,17 @@ func (p *Path) HasSet() bool {
 	return false
 }
 
+// HasASSet reports whether the path has an AS_SET segment (confederation
+// sets not counted).
+func (p *Path) HasASSet() bool {
+	for _, s := range p.Segments {
+		if s.Type == ASSet {
+			return true
+		}
+	}
+	return false
+}
+
 // AppendSequence appends the path's ASNs in order to dst with consecutive
 // duplicates (prepends) removed, leaving out confederation segments; it is
 // the sequence that ASPA verification walks. AS_SET members are appended

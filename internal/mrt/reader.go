@@ -378,6 +378,7 @@ func (r *Reader) resync(num int, off int64, cause error) bool {
 	if len(r.seenTypes) == 0 {
 		return false
 	}
+	r.off += HeaderLen // the bad header is consumed
 	scanned := int64(0)
 	for scanned < maxResyncScan {
 		buf, err := r.r.Peek(r.r.Size())

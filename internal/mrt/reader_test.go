@@ -3,6 +3,7 @@ package mrt
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -213,8 +214,12 @@ func TestReaderResync(t *testing.T) {
 	if st.Resyncs != 1 || st.LostBytes != int64(len(bogus)+len(garbage)) {
 		t.Errorf("stats %+v, want 1 resync and %d bytes lost", st, len(bogus)+len(garbage))
 	}
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "framing lost: skipped 312 bytes") {
+	next := len(pit) + len(rib(1)) + len(bogus) + len(garbage)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), fmt.Sprintf("framing lost: skipped 312 bytes to the next plausible record at 0x%x", next)) {
 		t.Errorf("errors %v", errs)
+	}
+	if recs[2].Offset != int64(next) {
+		t.Errorf("record after the resync at offset %d, want %d", recs[2].Offset, next)
 	}
 
 	// Nothing plausible after the fault: the stream ends with the error.

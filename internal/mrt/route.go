@@ -73,3 +73,31 @@ func appendNLRIRoutes(dst []Route, rec *Record, n []bgp.NLRI, attrs *bgp.Attrs) 
 	}
 	return dst
 }
+
+// Origin returns the origin AS of the route as RFC 6811 section 2 defines
+// it, seen from the collector that received the route from its peer: the
+// rightmost AS of the final AS_SEQUENCE; the peer's AS when the path is
+// empty or ends in a confederation segment (the route was originated
+// inside the peer's AS or confederation); and none (ok false) when the
+// path ends in an AS_SET, or the route has no usable AS_PATH.
+func (rt *Route) Origin() (asn bgp.ASN, ok bool) {
+	if rt.Attrs == nil || !rt.Attrs.Has(bgp.AttrASPath) {
+		return 0, false
+	}
+	p := rt.Attrs.Path()
+	if len(p.Segments) == 0 {
+		return rt.PeerAS, true
+	}
+	switch p.Segments[len(p.Segments)-1].Type {
+	case bgp.ASConfedSequence, bgp.ASConfedSet:
+		return rt.PeerAS, true
+	}
+	return p.Origin()
+}
+
+// Usable reports whether the route can be analysed: an announcement with
+// a well-formed AS_PATH. RFC 7606 section 3 treats an UPDATE without its
+// mandatory AS_PATH, or with a malformed one, as a withdrawal.
+func (rt *Route) Usable() bool {
+	return !rt.Withdrawn && rt.Attrs != nil && rt.Attrs.Has(bgp.AttrASPath) && !rt.Attrs.PathMalformed()
+}
