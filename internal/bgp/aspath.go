@@ -146,6 +146,9 @@ func (p *Path) AppendSequence(dst []ASN) []ASN {
 
 // CopyFrom makes p a deep copy of q, reusing p's storage.
 func (p *Path) CopyFrom(q *Path) {
+	if p == q {
+		return
+	}
 	p.Reset()
 	for _, s := range q.Segments {
 		p.asns = append(p.asns, s.ASNs...)
@@ -223,57 +226,82 @@ func decodePath(p *Path, b []byte, asSize int) error {
 }
 
 // MergeAS4 reconstructs the four-octet path from a two-octet AS_PATH and
-// an AS4_PATH into dst, as RFC 6793 section 4.2.3 prescribes: when the
-// AS_PATH is shorter than the AS4_PATH the AS4_PATH is ignored and dst is a
-// copy of asPath; otherwise dst takes the leading ASNs of AS_PATH that the
-// AS4_PATH does not cover, followed by the AS4_PATH.
+// an AS4_PATH into dst, as RFC 6793 section 4.2.3 prescribes. The
+// confederation segments of AS4_PATH are discarded (RFC 6793 section 6).
+// When the AS_PATH has fewer ASes than the AS4_PATH, the AS4_PATH is
+// ignored and dst is a copy of asPath; otherwise dst takes the leading
+// ASes of AS_PATH that the AS4_PATH does not cover, with the
+// confederation segments that lead the path or adjoin a segment taken,
+// followed by the AS4_PATH. dst may be one of the inputs.
 func MergeAS4(dst, asPath, as4Path *Path) {
+	if dst == asPath || dst == as4Path {
+		var tmp Path
+		MergeAS4(&tmp, asPath, as4Path)
+		dst.CopyFrom(&tmp)
+		return
+	}
 	n, m := asPath.Len(), as4Path.Len()
-	if n < m || m == 0 && len(as4Path.Segments) == 0 {
+	if n < m || m == 0 {
 		dst.CopyFrom(asPath)
 		return
 	}
 	keep := n - m
 	dst.Reset()
-	// Count what is kept so the backing array is sized once.
 	type cut struct {
 		typ  SegmentType
 		asns []ASN
 	}
 	var cuts [8]cut
 	kept := cuts[:0]
-	for _, s := range asPath.Segments {
-		if keep <= 0 {
-			break
-		}
+	for i, s := range asPath.Segments {
 		switch s.Type {
+		case ASConfedSequence, ASConfedSet:
+			// "prepended if it is either the leading path segment or
+			// is adjacent to a path segment that is prepended"
+			if i > 0 && len(kept) != i {
+				break
+			}
+			kept = append(kept, cut{s.Type, s.ASNs})
+			continue
 		case ASSequence:
-			k := min(keep, len(s.ASNs))
-			kept = append(kept, cut{s.Type, s.ASNs[:k]})
-			keep -= k
+			if keep > 0 {
+				k := min(keep, len(s.ASNs))
+				kept = append(kept, cut{s.Type, s.ASNs[:k]})
+				keep -= k
+				continue
+			}
 		case ASSet:
-			kept = append(kept, cut{s.Type, s.ASNs})
-			keep--
-		default:
-			kept = append(kept, cut{s.Type, s.ASNs})
+			if keep > 0 {
+				kept = append(kept, cut{s.Type, s.ASNs})
+				keep--
+				continue
+			}
+		}
+		break
+	}
+	var as4 [8]Segment
+	tail := as4[:0]
+	for _, s := range as4Path.Segments {
+		if s.Type == ASSequence || s.Type == ASSet {
+			tail = append(tail, s)
 		}
 	}
 	for _, c := range kept {
 		dst.asns = append(dst.asns, c.asns...)
 	}
-	for _, s := range as4Path.Segments {
+	for _, s := range tail {
 		dst.asns = append(dst.asns, s.ASNs...)
 	}
 	off := 0
 	for _, c := range kept {
-		// Adjacent AS_SEQUENCE pieces are joined into one segment, as a
-		// speaker would have sent them.
 		dst.Segments = append(dst.Segments, Segment{Type: c.typ, ASNs: dst.asns[off : off+len(c.asns) : off+len(c.asns)]})
 		off += len(c.asns)
 	}
-	for _, s := range as4Path.Segments {
+	for _, s := range tail {
 		seg := Segment{Type: s.Type, ASNs: dst.asns[off : off+len(s.ASNs) : off+len(s.ASNs)]}
 		off += len(s.ASNs)
+		// An AS_SEQUENCE that continues a kept AS_SEQUENCE is joined to
+		// it, as a speaker would have sent them.
 		if k := len(dst.Segments); k > 0 && seg.Type == ASSequence && dst.Segments[k-1].Type == ASSequence {
 			prev := dst.Segments[k-1]
 			dst.Segments[k-1].ASNs = dst.asns[off-len(seg.ASNs)-len(prev.ASNs) : off : off]

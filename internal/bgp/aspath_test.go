@@ -125,6 +125,18 @@ func TestMergeAS4(t *testing.T) {
 		{"confed kept in front",
 			path(seg(ASConfedSequence, 4, 64512), seg(ASSequence, 4, 1, 23456)), path(seg(ASSequence, 4, 196608)),
 			[][]ASN{{64512}, {1, 196608}}},
+		{"leading confed kept when nothing else is",
+			path(seg(ASConfedSequence, 4, 65001), seg(ASSequence, 4, 23456)), path(seg(ASSequence, 4, 4200000000)),
+			[][]ASN{{65001}, {4200000000}}},
+		{"confed adjoining the last kept segment",
+			path(seg(ASSequence, 4, 100), seg(ASConfedSequence, 4, 65001), seg(ASSequence, 4, 23456)), path(seg(ASSequence, 4, 4200000000)),
+			[][]ASN{{100}, {65001}, {4200000000}}},
+		{"confed segments of AS4_PATH are discarded (RFC 6793 6)",
+			path(seg(ASSequence, 4, 100, 23456)), path(seg(ASSequence, 4, 100, 4200000000), seg(ASConfedSequence, 4, 65001)),
+			[][]ASN{{100, 4200000000}}},
+		{"AS4_PATH of only a confed segment is empty: ignored",
+			path(seg(ASSequence, 4, 100, 200)), path(seg(ASConfedSequence, 4, 65001)),
+			[][]ASN{{100, 200}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var dst Path
@@ -137,6 +149,24 @@ func TestMergeAS4(t *testing.T) {
 				t.Errorf("merged = %v, want %v", got, tc.wantString)
 			}
 		})
+	}
+}
+
+func TestMergeAS4Aliasing(t *testing.T) {
+	var p, as4 Path
+	if err := decodePath(&p, cat(seg(ASSequence, 4, 1, 2, 23456)), 4); err != nil {
+		t.Fatal(err)
+	}
+	if err := decodePath(&as4, seg(ASSequence, 4, 4200000000), 4); err != nil {
+		t.Fatal(err)
+	}
+	MergeAS4(&p, &p, &as4)
+	if got := p.AppendSequence(nil); !slices.Equal(got, []ASN{1, 2, 4200000000}) {
+		t.Errorf("MergeAS4 into its input: %v", got)
+	}
+	p.CopyFrom(&p)
+	if p.NumASNs() != 3 {
+		t.Errorf("CopyFrom itself: %v", p.Segments)
 	}
 }
 

@@ -45,8 +45,10 @@ type RawAttr struct {
 	Value []byte
 }
 
-// AttrError describes an attribute that was discarded as malformed
-// (RFC 7606 section 2, "attribute discard"); decoding went on without it.
+// AttrError describes an attribute that was discarded as malformed;
+// decoding went on without it. RFC 7606 section 7 has a router treat most
+// such UPDATEs as withdrawals; a decoder of archives keeps the route
+// visible, without the attribute, and says why.
 type AttrError struct {
 	Type AttrType
 	Off  int // offset of the attribute in the attribute block
@@ -67,15 +69,18 @@ type DecodeOptions struct {
 	AddPath bool
 	// RIB is set for the attributes of an MRT RIB entry, whose
 	// MP_REACH_NLRI may hold only the next hop (RFC 6396 section 4.3.4);
-	// RIBAFI is the family of the entry's prefix.
-	RIB    bool
-	RIBAFI AFI
+	// RIBAFI and RIBSAFI are the family of the entry's prefix (a zero
+	// RIBSAFI means unicast).
+	RIB     bool
+	RIBAFI  AFI
+	RIBSAFI SAFI
 }
 
 // Attrs holds the decoded path attributes of one UPDATE or RIB entry.
 // The zero value is ready to use; Decode reuses its slices.
 type Attrs struct {
 	present [4]uint64
+	seen    [4]uint64 // attributes met, well formed or not (for duplicates)
 
 	Origin           Origin
 	ASPath           Path // as encoded: two- or four-octet per DecodeOptions.AS4
@@ -111,6 +116,7 @@ func (a *Attrs) unset(t AttrType) { a.present[t>>6] &^= 1 << (t & 63) }
 // Reset empties a, keeping its storage.
 func (a *Attrs) Reset() {
 	a.present = [4]uint64{}
+	a.seen = [4]uint64{}
 	a.Origin = 0
 	a.ASPath.Reset()
 	a.AS4Path.Reset()
@@ -177,10 +183,16 @@ func (a *Attrs) Decode(b []byte, opt DecodeOptions) error {
 			return fmt.Errorf("RFC 4271 4.3: attribute %v at offset %d: length %d exceeds the %d bytes left", typ, off, n, len(b)-off-hdr)
 		}
 		v := b[off+hdr : off+hdr+n : off+hdr+n]
-		if a.Has(typ) {
-			// RFC 7606 section 3 (g): keep the first, discard the others.
+		word, bit := typ>>6, uint64(1)<<(typ&63)
+		if a.seen[word]&bit != 0 {
+			// RFC 7606 section 3 (g): keep the first, discard the others,
+			// even when the first was itself malformed.
 			a.Malformed = append(a.Malformed, AttrError{typ, off, errors.New("RFC 7606 3g: duplicate attribute")})
-		} else if err := a.decodeOne(flags, typ, v, opt); err != nil {
+			off += hdr + n
+			continue
+		}
+		a.seen[word] |= bit
+		if err := a.decodeOne(flags, typ, v, opt); err != nil {
 			var p partialError
 			if !errors.As(err, &p) {
 				a.unset(typ)
@@ -354,7 +366,10 @@ func (a *Attrs) decodeMPReach(v []byte, opt DecodeOptions) error {
 		if int(v[0]) > len(v)-1 {
 			return fmt.Errorf("RFC 6396 4.3.4: next hop of %d bytes, %d present", v[0], len(v)-1)
 		}
-		m.AFI, m.SAFI, m.Abbreviated = opt.RIBAFI, SAFIUnicast, true
+		m.AFI, m.SAFI, m.Abbreviated = opt.RIBAFI, opt.RIBSAFI, true
+		if m.SAFI == 0 {
+			m.SAFI = SAFIUnicast
+		}
 		return m.decodeNextHop(v[1 : 1+int(v[0])])
 	}
 	if len(v) < 5 {

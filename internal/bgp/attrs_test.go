@@ -78,6 +78,7 @@ func TestAttrsMalformed(t *testing.T) {
 		fatal     bool
 		malformed AttrType
 		keeps     AttrType // an attribute that must survive
+		twice     bool     // the attribute is listed twice in Malformed
 	}{
 		{name: "origin length", block: cat(attr(0x40, AttrOrigin, []byte{0, 0}), attr(0x40, AttrNextHop, []byte{1, 2, 3, 4})),
 			malformed: AttrOrigin, keeps: AttrNextHop},
@@ -89,6 +90,8 @@ func TestAttrsMalformed(t *testing.T) {
 			malformed: AttrASPath, keeps: AttrOrigin},
 		{name: "mp_reach next hop length", block: attr(0x80, AttrMPReach, []byte{0, 2, 1, 5, 1, 2, 3, 4, 5, 0}),
 			malformed: AttrMPReach},
+		{name: "duplicate after a malformed first copy", block: cat(attr(0x40, AttrOrigin, []byte{0, 0}), attr(0x40, AttrOrigin, []byte{1}), attr(0x40, AttrNextHop, []byte{1, 2, 3, 4})),
+			malformed: AttrOrigin, keeps: AttrNextHop, twice: true},
 		{name: "attribute overruns block", block: []byte{0x40, 1, 9, 0}, fatal: true},
 		{name: "header truncated", block: []byte{0x40, 1}, fatal: true},
 		{name: "extended length truncated", block: []byte{0x50, 1, 0}, fatal: true},
@@ -105,8 +108,12 @@ func TestAttrsMalformed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(a.Malformed) != 1 || a.Malformed[0].Type != tc.malformed {
-				t.Fatalf("malformed = %v, want one %v", a.Malformed, tc.malformed)
+			want := 1
+			if tc.twice {
+				want = 2
+			}
+			if len(a.Malformed) != want || a.Malformed[0].Type != tc.malformed {
+				t.Fatalf("malformed = %v, want %d %v", a.Malformed, want, tc.malformed)
 			}
 			if tc.keeps != 0 && !a.Has(tc.keeps) {
 				t.Errorf("%v was lost", tc.keeps)

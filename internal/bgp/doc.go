@@ -20,7 +20,10 @@
 // decoded Attrs reuses its slices on the next decode, so a stream of
 // updates decodes without allocation; slices of raw bytes alias the input.
 //
-// Errors follow RFC 7606: a malformed attribute whose extent is known is
-// discarded and reported in Attrs.Malformed, and decoding goes on; only a
-// fault that hides where the next attribute starts ends the decode.
+// Errors: a malformed attribute whose extent is known is discarded and
+// reported in Attrs.Malformed, and decoding goes on; only a fault that hides
+// where the next attribute starts ends the decode. A router would treat
+// most such UPDATEs as withdrawals (RFC 7606 section 7); analysis does so
+// where it matters (a missing or malformed AS_PATH), while a dump shows
+// what the message held.
 package bgp

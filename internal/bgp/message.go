@@ -118,11 +118,15 @@ func (o *Open) decode(b []byte) error {
 	o.MyAS = uint16(b[1])<<8 | uint16(b[2])
 	o.HoldTime = uint16(b[3])<<8 | uint16(b[4])
 	o.ID = netip.AddrFrom4([4]byte(b[5:9]))
-	n := int(b[9])
-	if len(b)-10 < n {
-		return fmt.Errorf("RFC 4271 4.2: optional parameters of %d bytes, %d left", n, len(b)-10)
+	n, off := int(b[9]), 10
+	if n == 255 && len(b) >= 13 && b[10] == 255 {
+		// RFC 9072 2: extended optional parameters length.
+		n, off = int(b[11])<<8|int(b[12]), 13
 	}
-	o.OptParams = b[10 : 10+n]
+	if len(b)-off < n {
+		return fmt.Errorf("RFC 4271 4.2: optional parameters of %d bytes, %d left", n, len(b)-off)
+	}
+	o.OptParams = b[off : off+n]
 	return nil
 }
 
@@ -136,8 +140,11 @@ func (u *Update) decode(b []byte, opt DecodeOptions) error {
 		return fmt.Errorf("RFC 4271 4.3: withdrawn routes length missing")
 	}
 	wl := int(b[0])<<8 | int(b[1])
-	if len(b)-2 < wl+2 {
+	if len(b)-2 < wl {
 		return fmt.Errorf("RFC 4271 4.3: withdrawn routes length %d exceeds the %d bytes left", wl, len(b)-2)
+	}
+	if len(b)-2-wl < 2 {
+		return fmt.Errorf("RFC 4271 4.3: total path attribute length missing after %d bytes of withdrawn routes", wl)
 	}
 	var err error
 	u.Withdrawn, err = appendNLRI(u.Withdrawn, b[2:2+wl], AFIIPv4, opt.AddPath)

@@ -43,12 +43,22 @@ var (
 	magicZstd  = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
-// Detect returns the format whose magic number starts b.
+// bzip2 block and end-of-stream magic numbers (BCD pi and sqrt(pi)).
+var (
+	magicBzip2Block = []byte{0x31, 0x41, 0x59, 0x26, 0x53, 0x59}
+	magicBzip2EOS   = []byte{0x17, 0x72, 0x45, 0x38, 0x50, 0x90}
+)
+
+// Detect returns the format whose magic number starts b. It needs the
+// first 10 bytes to tell bzip2 (a stream header followed by a block or
+// end-of-stream magic) from an MRT file whose first timestamp happens to
+// spell "BZh1".
 func Detect(b []byte) Format {
 	switch {
 	case bytes.HasPrefix(b, magicGzip):
 		return Gzip
-	case bytes.HasPrefix(b, magicBzip2) && len(b) >= 4 && b[3] >= '1' && b[3] <= '9':
+	case bytes.HasPrefix(b, magicBzip2) && len(b) >= 10 && b[3] >= '1' && b[3] <= '9' &&
+		(bytes.Equal(b[4:10], magicBzip2Block) || bytes.Equal(b[4:10], magicBzip2EOS)):
 		return Bzip2
 	case bytes.HasPrefix(b, magicZstd):
 		return Zstd
@@ -92,7 +102,7 @@ const readBufSize = 1 << 20
 // it started; it does not close r.
 func NewReader(r io.Reader) (io.ReadCloser, Format, error) {
 	br := bufio.NewReaderSize(r, readBufSize)
-	head, err := br.Peek(4)
+	head, err := br.Peek(10)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, Plain, err
 	}
@@ -105,11 +115,9 @@ func NewReader(r io.Reader) (io.ReadCloser, Format, error) {
 		}
 		return readAhead(zr, "gzip", zr), format, nil
 	case Bzip2:
-		ctx, cancel := context.WithCancel(context.Background())
-		zr := pbzip2.NewReader(ctx, br, pbzip2.DecompressionOptions(pbzip2.BZConcurrency(runtime.GOMAXPROCS(0))))
-		return &bzip2Reader{r: zr, cancel: cancel}, format, nil
+		return newBzip2Reader(br), format, nil
 	case Zstd:
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxZstdWindow))
 		if err != nil {
 			return nil, format, fmt.Errorf("zstd: %w", err)
 		}
@@ -122,20 +130,71 @@ type closeFunc func() error
 
 func (f closeFunc) Close() error { return f() }
 
+// maxZstdWindow caps the window a zstd stream may ask for (the format
+// allows 3.75 TB; zstd -19 uses 8 MB, --long up to 128 MB), so that a
+// small hostile file cannot make the decoder allocate gigabytes.
+const maxZstdWindow = 128 << 20
+
+// bzip2Reader decodes bzip2 blocks on all cores with pbzip2's scanner and
+// decompressor. It runs them itself so that a stream cut short yields every
+// whole block before the fault and then the error (pbzip2.NewReader reports
+// the scanner's error first, dropping blocks already decoded).
 type bzip2Reader struct {
-	r      io.Reader
-	cancel context.CancelFunc
+	dc      *pbzip2.Decompressor
+	cancel  context.CancelFunc
+	scanErr chan error
+	err     error
+}
+
+func newBzip2Reader(r io.Reader) *bzip2Reader {
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &bzip2Reader{
+		dc:      pbzip2.NewDecompressor(ctx, pbzip2.BZConcurrency(runtime.GOMAXPROCS(0))),
+		cancel:  cancel,
+		scanErr: make(chan error, 1),
+	}
+	go func() {
+		sc := pbzip2.NewScanner(r)
+		var err error
+		for sc.Scan(ctx) {
+			if err = b.dc.Append(sc.Block()); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			err = sc.Err()
+		}
+		// Finish hands out every block appended so far before the
+		// decompressor's output ends.
+		if ferr := b.dc.Finish(); err == nil {
+			err = ferr
+		}
+		b.scanErr <- err
+	}()
+	return b
 }
 
 func (b *bzip2Reader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF {
+	if b.err != nil {
+		return 0, b.err
+	}
+	n, err := b.dc.Read(p)
+	switch {
+	case err == io.EOF:
+		if serr := <-b.scanErr; serr != nil {
+			err = fmt.Errorf("bzip2: %w", serr)
+		}
+		b.err = err
+	case err != nil:
 		err = fmt.Errorf("bzip2: %w", err)
+		b.err = err
 	}
 	return n, err
 }
 
+// Close stops the decoding goroutines.
 func (b *bzip2Reader) Close() error {
 	b.cancel()
+	b.dc.Cancel(context.Canceled)
 	return nil
 }

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -159,4 +162,97 @@ func FuzzNewReader(f *testing.F) {
 			t.Fatalf("plain input of %d bytes read as %d", len(in), n)
 		}
 	})
+}
+
+// bz2 compresses data with the system's bzip2 (the test skips without
+// it), in blocks of 100 kB so that a small input spans several.
+func bz2(t *testing.T, data []byte) []byte {
+	t.Helper()
+	if _, err := exec.LookPath("bzip2"); err != nil {
+		t.Skip("bzip2 is not installed")
+	}
+	cmd := exec.Command("bzip2", "-1", "-c")
+	cmd.Stdin = bytes.NewReader(data)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestBzip2Truncated: a bzip2 stream cut short yields every whole block
+// before the cut, then an error.
+func TestBzip2Truncated(t *testing.T) {
+	payload := make([]byte, 1_000_000)
+	for i := range payload {
+		payload[i] = byte(i * 7 % 251)
+	}
+	z := bz2(t, payload)
+	got, _, err := readAll(t, z[:len(z)-200])
+	if err == nil || !strings.Contains(err.Error(), "bzip2") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(got) < 800_000 || !bytes.Equal(got, payload[:len(got)]) {
+		t.Errorf("%d bytes before the fault, want most of %d and a prefix of the input", len(got), len(payload))
+	}
+	got, _, err = readAll(t, z)
+	if err != nil || !bytes.Equal(got, payload) {
+		t.Errorf("whole stream: %d bytes, %v", len(got), err)
+	}
+}
+
+// TestBzip2Close: closing a bzip2 reader early ends its goroutines.
+func TestBzip2Close(t *testing.T) {
+	payload := bytes.Repeat([]byte("abcdefghij"), 500_000)
+	z := bz2(t, payload)
+	before := runtime.NumGoroutine()
+	for range 5 {
+		rc, _, err := NewReader(bytes.NewReader(z))
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 10)
+		if _, err := io.ReadFull(rc, buf); err != nil {
+			t.Fatal(err)
+		}
+		rc.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before+1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+1 {
+		t.Errorf("%d goroutines after closing, %d before", n, before)
+	}
+}
+
+// TestDetectMRTTimestamp: an MRT record from 2005-04-11 12:06:09 starts
+// with "BZh1"; it is not bzip2.
+func TestDetectMRTTimestamp(t *testing.T) {
+	rec := []byte{'B', 'Z', 'h', '1', 0, 13, 0, 1, 0, 0, 0, 0}
+	if f := Detect(rec); f != Plain {
+		t.Errorf("Detect = %v", f)
+	}
+	if f := Detect([]byte(bz2Sample)); f != Bzip2 {
+		t.Errorf("Detect(bzip2) = %v", f)
+	}
+}
+
+// TestZstdWindowCap: a frame that asks for a huge window is refused
+// without allocating it.
+func TestZstdWindowCap(t *testing.T) {
+	// Frame header: magic, descriptor (single segment 0), window
+	// descriptor for 2^41 bytes.
+	frame := []byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xd8, 0, 0, 0, 0}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	before := m.TotalAlloc
+	_, _, err := readAll(t, frame)
+	runtime.ReadMemStats(&m)
+	if err == nil {
+		t.Error("no error for a 2 TB window")
+	}
+	if grew := m.TotalAlloc - before; grew > 256<<20 {
+		t.Errorf("allocated %d MB", grew>>20)
+	}
 }

@@ -3,6 +3,7 @@ package decompress
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -62,11 +63,16 @@ func (a *aheadReader) fill(r io.Reader, format string) {
 		n := 0
 		var err error
 		for n < cap(b) && err == nil {
+			select {
+			case <-a.done:
+				return
+			default:
+			}
 			var m int
 			m, err = r.Read(b[n:cap(b)])
 			n += m
 		}
-		if err != nil && err != io.EOF {
+		if err != nil && err != io.EOF && !strings.HasPrefix(err.Error(), format+":") {
 			err = fmt.Errorf("%s: %w", format, err)
 		}
 		select {

@@ -54,7 +54,8 @@ func decodeBGP4MPMessage(m *Message, subtype uint16, b []byte) error {
 		return fmt.Errorf("RFC 6396 4.4.2: %w", err)
 	}
 	off := d.Off()
-	if err := m.BGP.Decode(d.Rest(), bgp.DecodeOptions{AS4: m.AS4, AddPath: m.AddPath}); err != nil {
+	rest := d.Rest()
+	if err := m.BGP.Decode(rest, bgp.DecodeOptions{AS4: m.AS4, AddPath: m.AddPath}); err != nil {
 		err = fmt.Errorf("BGP message at offset %d: %w", off, err)
 		if m.BGP.Type == bgp.MsgUpdate && m.BGP.Body != nil {
 			// The header was sound: keep what the UPDATE held before
@@ -62,6 +63,11 @@ func decodeBGP4MPMessage(m *Message, subtype uint16, b []byte) error {
 			return partial{err}
 		}
 		return err
+	}
+	if n := bgp.HeaderLen + len(m.BGP.Body); n < len(rest) {
+		// The message ends before the record: what follows is not
+		// decoded (bgpdump ignores it too), but it is reported.
+		return partial{fmt.Errorf("RFC 6396 4.4.2: %d bytes after the BGP message of %d bytes at offset %d", len(rest)-n, n, off)}
 	}
 	return nil
 }

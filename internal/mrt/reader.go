@@ -74,6 +74,9 @@ type Reader struct {
 	stats  Stats
 	tdRest []byte // entries left in the current TABLE_DUMP record
 
+	havePeers  bool      // a PEER_INDEX_TABLE has been read
+	sparePeers PeerIndex // where the next PEER_INDEX_TABLE is decoded
+
 	// What the stream looked like so far, to recognise its next record
 	// after the framing is lost: the types decoded, the last timestamp.
 	seenTypes map[Type]bool
@@ -214,7 +217,7 @@ func (r *Reader) report(e *Error) {
 // not decode.
 func (r *Reader) decode(rec *Record, body []byte) (bool, error) {
 	h := rec.Header
-	if r.peers.Peers != nil || r.peers.CollectorID.IsValid() {
+	if r.havePeers {
 		rec.PeerIndex = &r.peers
 	}
 	switch h.Type {
@@ -231,9 +234,13 @@ func (r *Reader) decode(rec *Record, body []byte) (bool, error) {
 		switch h.Subtype {
 		case PeerIndexTable:
 			rec.Kind = KindPeerIndex
-			if err := decodePeerIndex(&r.peers, body); err != nil {
+			// Decode into the spare table so that a corrupt one leaves
+			// the table in force untouched.
+			if err := decodePeerIndex(&r.sparePeers, body); err != nil {
 				return true, err
 			}
+			r.peers, r.sparePeers = r.sparePeers, r.peers
+			r.havePeers = true
 			rec.PeerIndex = &r.peers
 			return true, nil
 		case RIBIPv4Unicast, RIBIPv4Multicast, RIBIPv6Unicast, RIBIPv6Multicast, RIBGeneric,
@@ -288,7 +295,7 @@ func (r *Reader) nextTableDump() bool {
 		r.stats.Partial++
 		r.report(&Error{Name: r.name, Num: rec.Num, Offset: rec.Offset, Err: p.error})
 	case err != nil:
-		r.skip(rec.Num, rec.Offset, fmt.Errorf("entry after the first: %w", err))
+		r.skip(rec.Num, rec.Offset, fmt.Errorf("RFC 6396 4.2: the %d bytes after the record's first entry are not an entry: %w", len(rest), err))
 		return false
 	}
 	r.stats.Decoded++

@@ -234,3 +234,49 @@ func TestReaderResync(t *testing.T) {
 		t.Error("no error for a stream that starts with a bad header")
 	}
 }
+
+// TestReaderReviewCases covers faults found in review.
+func TestReaderReviewCases(t *testing.T) {
+	marker := bytes.Repeat([]byte{0xff}, 16)
+	update := slices.Concat([]byte{0, 0}, be16(uint16(len(attrBlock()))), attrBlock(), []byte{24, 203, 0, 113})
+	msg := slices.Concat(marker, be16(uint16(19+len(update))), []byte{2}, update)
+	session := slices.Concat(be32(3333), be32(65000), be16(0), be16(1), []byte{192, 0, 2, 7, 192, 0, 2, 1})
+
+	t.Run("bytes after the BGP message are reported", func(t *testing.T) {
+		recs, r, errs := readAll(t, record(1, TypeBGP4MP, BGP4MPMessageAS4, slices.Concat(session, msg, []byte{1, 2, 3})))
+		if len(recs) != 1 || len(recs[0].Message.BGP.Update.NLRI) != 1 || r.Stats().Partial != 1 {
+			t.Fatalf("%d records, stats %+v", len(recs), r.Stats())
+		}
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), "3 bytes after the BGP message") {
+			t.Errorf("errors %v", errs)
+		}
+	})
+	t.Run("a corrupt peer index table leaves the one in force", func(t *testing.T) {
+		good := record(1, TypeTableDumpV2, PeerIndexTable, peerIndex(peer4("192.0.2.7", 3333)))
+		bad := record(1, TypeTableDumpV2, PeerIndexTable, slices.Concat([]byte{9, 9, 9, 9}, be16(3), []byte("bad"), be16(2), []byte{2, 1}))
+		rib := record(1, TypeTableDumpV2, RIBIPv4Unicast, ribV4(0, []byte{8, 10}, ribEntry(0, attrBlock())))
+		recs, r, _ := readAll(t, slices.Concat(good, bad, rib))
+		if r.Stats().Skipped != 1 || len(recs) != 2 {
+			t.Fatalf("%d records, stats %+v", len(recs), r.Stats())
+		}
+		p := recs[1].PeerIndex
+		if p.ViewName != "view" || p.CollectorID.String() != "10.0.0.1" || recs[1].RIB.Entries[0].Peer.ASN != 3333 {
+			t.Errorf("table in force: %+v", p)
+		}
+	})
+	t.Run("an empty peer index table is a table", func(t *testing.T) {
+		empty := record(1, TypeTableDumpV2, PeerIndexTable, peerIndex())
+		rib := record(1, TypeTableDumpV2, RIBIPv4Unicast, ribV4(0, []byte{8, 10}, ribEntry(0, attrBlock())))
+		_, r, errs := readAll(t, slices.Concat(empty, rib))
+		if r.Stats().BadEntries != 1 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "peer index 0 out of range") {
+			t.Errorf("stats %+v, errors %v", r.Stats(), errs)
+		}
+	})
+	t.Run("an UPDATE without its attribute length", func(t *testing.T) {
+		short := slices.Concat(marker, be16(19+2), []byte{2}, []byte{0, 0})
+		_, _, errs := readAll(t, record(1, TypeBGP4MP, BGP4MPMessageAS4, slices.Concat(session, short)))
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), "total path attribute length missing") {
+			t.Errorf("errors %v", errs)
+		}
+	})
+}

@@ -100,7 +100,7 @@ func (r *Reader) decodeRIB(rec *Record, b []byte) error {
 	if err := d.Err(); err != nil {
 		return fmt.Errorf("RFC 6396 4.3.2: entry count: %w", err)
 	}
-	if count > 0 && r.peers.Peers == nil {
+	if count > 0 && !r.havePeers {
 		return fmt.Errorf("RFC 6396 4.3: RIB record before any PEER_INDEX_TABLE")
 	}
 	// An entry takes at least 2+4+2 bytes (plus 4 with ADD-PATH): never
@@ -110,11 +110,13 @@ func (r *Reader) decodeRIB(rec *Record, b []byte) error {
 		minEntry = 12
 	}
 	if n := min(count, d.Len()/minEntry); cap(rib.Entries) < n {
-		old := rib.Entries
-		rib.Entries = make([]RIBEntry, len(old), n)
-		copy(rib.Entries, old) // keep the attribute storage of old entries
+		// Grow, keeping the attribute storage of the entries so far.
+		old := rib.Entries[:cap(rib.Entries)]
+		grown := make([]RIBEntry, len(old), n)
+		copy(grown, old)
+		rib.Entries = grown[:0]
 	}
-	opt := bgp.DecodeOptions{AS4: true, AddPath: rib.AddPath, RIB: true, RIBAFI: rib.AFI}
+	opt := bgp.DecodeOptions{AS4: true, AddPath: rib.AddPath, RIB: true, RIBAFI: rib.AFI, RIBSAFI: rib.SAFI}
 	for i := 0; i < count; i++ {
 		start := d.Off()
 		idx := d.U16()
