@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/manrs/manrs/internal/decompress"
 	"github.com/manrs/manrs/internal/rpki"
 )
 
@@ -21,6 +22,12 @@ func newVRPsCmd() *cobra.Command {
 		Short: "Convert and filter validated RPKI payload (VRPs and ASPAs)",
 		Long: `The vrps commands work on the validated RPKI payload that relying-party
 software exports: Validated ROA Payloads (VRPs) and validated ASPAs.`,
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+		}
+		return cmd.Help()
 	}
 	cmd.AddCommand(newVRPsConvertCmd())
 	return cmd
@@ -53,7 +60,9 @@ func newVRPsConvertCmd() *cobra.Command {
 		Long: `convert reads the VRPs and ASPAs that RPKI validators export, merges the
 files, removes duplicates, applies local exceptions (SLURM, RFC 8416, with
 the ASPA members of draft-ietf-sidrops-aspa-slurm), and writes them in one
-output format. A FILE of "-" is standard input.
+output format. A FILE of "-" is standard input, and so is a SLURM FILE of
+"-"; only one input can be standard input. Inputs may be compressed with
+gzip, bzip2 or zstd.
 
 Input formats, detected from the content unless --from says otherwise:
   JSON  rpki-client -j, Routinator (json, jsonext), StayRTR/GoRTR
@@ -93,6 +102,9 @@ SOURCE_DATE_EPOCH environment variable overrides it.`,
 			if !ok {
 				return usagef("unknown output format %q (want %s)", to, strings.ReplaceAll(outputNames(), "|", ", "))
 			}
+			if n := countStdin(args) + countStdin(slurms); n > 1 {
+				return usagef("vrps convert: standard input (\"-\") given %d times; only one input can be read from it", n)
+			}
 			stderr := cmd.ErrOrStderr()
 			set, stats, err := loadVRPFiles(cmd.InOrStdin(), args, rpki.LoadOptions{Format: inFormat, Strict: strict}, stderr)
 			if err != nil {
@@ -100,7 +112,7 @@ SOURCE_DATE_EPOCH environment variable overrides it.`,
 			}
 			var files []*rpki.SLURM
 			for _, name := range slurms {
-				f, err := parseSLURMFile(name)
+				f, err := parseSLURMInput(cmd.InOrStdin(), name)
 				if err != nil {
 					return err
 				}
@@ -128,7 +140,7 @@ SOURCE_DATE_EPOCH environment variable overrides it.`,
 	f := cmd.Flags()
 	f.StringVar(&from, "from", "auto", "input format: auto, json or csv")
 	f.StringVar(&to, "to", "", "output format: "+strings.ReplaceAll(outputNames(), "|", ", ")+" (required)")
-	f.StringArrayVar(&slurms, "slurm", nil, "apply the SLURM file `FILE` (RFC 8416); repeatable, the files must not overlap")
+	f.StringArrayVar(&slurms, "slurm", nil, "apply the SLURM file `FILE` (RFC 8416; - for standard input); repeatable, the files must not overlap")
 	f.StringVarP(&out, "output", "o", "", "write to `OUT` (atomically, via a temporary file) instead of standard output")
 	f.BoolVar(&strict, "strict", false, "fail on the first bad record instead of skipping it")
 	f.StringVar(&birdTable, "bird.table", rpki.DefaultBirdTable, "name of the BIRD 2 ROA tables (NAME4, NAME6)")
@@ -140,16 +152,7 @@ func loadVRPFiles(stdin io.Reader, names []string, opts rpki.LoadOptions, stderr
 	all := &rpki.Set{}
 	var total rpki.Stats
 	for _, name := range names {
-		var r io.Reader = stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return nil, total, err
-			}
-			defer f.Close()
-			r = f
-		}
-		s, st, err := rpki.Load(r, name, opts)
+		s, st, err := loadVRPFile(stdin, name, opts)
 		if err != nil {
 			return nil, total, err
 		}
@@ -163,13 +166,56 @@ func loadVRPFiles(stdin io.Reader, names []string, opts rpki.LoadOptions, stderr
 	return all, total, nil
 }
 
+// loadVRPFile loads one input, a file or stdin for "-", which may be
+// compressed.
+func loadVRPFile(stdin io.Reader, name string, opts rpki.LoadOptions) (*rpki.Set, rpki.Stats, error) {
+	r, err := openFileOrStdin(stdin, name)
+	if err != nil {
+		return nil, rpki.Stats{}, err
+	}
+	defer r.Close()
+	return rpki.Load(r, name, opts)
+}
+
+// parseSLURMFile parses the SLURM file name, which may be compressed.
 func parseSLURMFile(name string) (*rpki.SLURM, error) {
-	f, err := os.Open(name)
+	return parseSLURMInput(nil, name)
+}
+
+// parseSLURMInput parses a SLURM file, or stdin for "-" when stdin is not
+// nil; the input may be compressed.
+func parseSLURMInput(stdin io.Reader, name string) (*rpki.SLURM, error) {
+	r, err := openFileOrStdin(stdin, name)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return rpki.ParseSLURM(f, name)
+	defer r.Close()
+	return rpki.ParseSLURM(r, name)
+}
+
+// openFileOrStdin opens the file name, or stdin for "-" when stdin is not
+// nil, decompressing gzip, bzip2 and zstd.
+func openFileOrStdin(stdin io.Reader, name string) (io.ReadCloser, error) {
+	if name != "-" || stdin == nil {
+		r, _, err := decompress.Open(name)
+		return r, err
+	}
+	r, _, err := decompress.NewReader(stdin)
+	if err != nil {
+		return nil, fmt.Errorf("standard input: %w", err)
+	}
+	return r, nil
+}
+
+// countStdin counts the names that stand for standard input.
+func countStdin(names []string) int {
+	n := 0
+	for _, name := range names {
+		if name == "-" {
+			n++
+		}
+	}
+	return n
 }
 
 // generationTime is SOURCE_DATE_EPOCH if set, else the newest build time of

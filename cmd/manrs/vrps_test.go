@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 const vrpsTestdata = "../../internal/rpki/testdata/"
@@ -37,7 +42,12 @@ func TestVRPsConvert(t *testing.T) {
 		{name: "rpsl", args: []string{"--to", "rpsl", vrpsTestdata + "rpki-client.csv"}, code: exitOK,
 			stdout: []string{"\nroute6: 2001:67c:2e8::/48\norigin: AS3333\n", "source: ROA-RIPE-RPKI-ROOT\n", "created: 2024-05-01T12:00:00Z\n"}},
 		{name: "slurm", args: []string{"--to", "json", "--slurm", vrpsTestdata + "slurm-rfc8416.json", vrpsTestdata + "rpki-client.json"}, code: exitOK,
-			stdout: []string{`"prefix": "198.51.100.0/24", "maxLength": 24, "ta": "slurm"`, `"customer_asid": 64496`}},
+			stdout:    []string{`"prefix": "198.51.100.0/24", "maxLength": 24, "ta": "slurm" }`, `"customer_asid": 64496`},
+			notStdout: []string{`"expires": 0`}},
+		{name: "two standard inputs", args: []string{"--to", "csv", "-", "-"}, code: exitUsage,
+			stderr: []string{`standard input ("-") given 2 times`}},
+		{name: "standard input for slurm and vrps", args: []string{"--to", "csv", "--slurm", "-", "-"}, code: exitUsage,
+			stderr: []string{`standard input ("-") given 2 times`}},
 		{name: "overlapping slurm files", args: []string{"--to", "json", "--slurm", vrpsTestdata + "slurm-rfc8416.json", "--slurm", vrpsTestdata + "slurm-rpki-rs-full_v2.json", vrpsTestdata + "rpki-client.json"}, code: exitFailure,
 			stderr: []string{"RFC 8416 4.2"}},
 		{name: "bad records are partial", args: []string{"--to", "csv", vrpsTestdata + "bad-records.json"}, code: exitPartial,
@@ -128,5 +138,159 @@ func TestVRPsHelp(t *testing.T) {
 		if !strings.Contains(stdout.String(), s) {
 			t.Errorf("help lacks %q", s)
 		}
+	}
+}
+
+// compressors write data compressed in a format decompress reads.
+var compressors = map[string]func(t *testing.T, data []byte) []byte{
+	"gz": func(t *testing.T, data []byte) []byte {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write(data)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	},
+	"zst": func(t *testing.T, data []byte) []byte {
+		w, err := zstd.NewWriter(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		return w.EncodeAll(data, nil)
+	},
+	"bz2": func(t *testing.T, data []byte) []byte {
+		if _, err := exec.LookPath("bzip2"); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatal("bzip2 is not installed")
+			}
+			t.Skip("bzip2 is not installed; install it to test bzip2 input")
+		}
+		cmd := exec.Command("bzip2", "-c")
+		cmd.Stdin = bytes.NewReader(data)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	},
+}
+
+// compressedCopy writes testdata file name, compressed with ext, into dir.
+func compressedCopy(t *testing.T, dir, name, ext string) string {
+	t.Helper()
+	data, err := os.ReadFile(vrpsTestdata + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name+"."+ext)
+	if err := os.WriteFile(path, compressors[ext](t, data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestVRPsConvertCompressed(t *testing.T) {
+	for _, ext := range []string{"gz", "zst", "bz2"} {
+		t.Run(ext, func(t *testing.T) {
+			dir := t.TempDir()
+			vrps := compressedCopy(t, dir, "rpki-client.json", ext)
+			slurm := compressedCopy(t, dir, "slurm-rfc8416.json", ext)
+			code, stdout, stderr := runVRPs(t, "--to", "csv", "--slurm", slurm, vrps)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, want := range []string{"AS13335,1.0.0.0/24,24,apnic,1714608000\n", "AS64496,198.51.100.0/24,24,slurm,0\n"} {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout)
+				}
+			}
+		})
+	}
+}
+
+// runVRPsStdin runs manrs with stdin and returns the exit status run would.
+func runVRPsStdin(t *testing.T, stdin []byte, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	root := newRootCmd(&stdout, &stderr)
+	root.SetIn(bytes.NewReader(stdin))
+	root.SetArgs(append([]string{"vrps", "convert"}, args...))
+	err := root.Execute()
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK, stdout.String(), stderr.String()
+	case errors.As(err, &ue):
+		return exitUsage, stdout.String(), err.Error()
+	}
+	return exitFailure, stdout.String(), err.Error()
+}
+
+func TestVRPsConvertStdin(t *testing.T) {
+	read := func(name string) []byte {
+		b, err := os.ReadFile(vrpsTestdata + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	slurm, vrps := read("slurm-rfc8416.json"), read("rpki-client.json")
+	tests := []struct {
+		name   string
+		stdin  []byte
+		args   []string
+		code   int
+		stdout []string
+		stderr string
+	}{
+		{"slurm", slurm, []string{"--to", "csv", "--slurm", "-", vrpsTestdata + "rpki-client.json"}, exitOK,
+			[]string{"AS13335,1.0.0.0/24,24,apnic,", "AS64496,198.51.100.0/24,24,slurm,0\n"}, ""},
+		{"gzip slurm", compressors["gz"](t, slurm), []string{"--to", "csv", "--slurm", "-", vrpsTestdata + "rpki-client.json"}, exitOK,
+			[]string{"AS64496,198.51.100.0/24,24,slurm,0\n"}, ""},
+		{"zstd vrps", compressors["zst"](t, vrps), []string{"--to", "csv", "-"}, exitOK,
+			[]string{"AS13335,1.0.0.0/24,24,apnic,1714608000\n"}, ""},
+		{"bad slurm", []byte("{}"), []string{"--to", "csv", "--slurm", "-", vrpsTestdata + "rpki-client.json"}, exitFailure,
+			nil, "rpki: -: slurmVersion"},
+		{"twice", vrps, []string{"--to", "csv", "--slurm", "-", "-"}, exitUsage, nil, "given 2 times"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runVRPsStdin(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			for _, want := range tt.stdout {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout)
+				}
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestVRPsGroup(t *testing.T) {
+	tests := []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"vrps"}, exitOK, "Available Commands:", ""},
+		{[]string{"vrps", "bogus"}, exitUsage, "", `unknown command "bogus" for "manrs vrps"`},
+		{[]string{"vrps", "bogus", "convert"}, exitUsage, "", `unknown command "bogus" for "manrs vrps"`},
+		{[]string{"vrps", "--nope"}, exitUsage, "", "unknown flag"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, tt.args...)
+			if code != tt.code || !strings.Contains(stdout, tt.stdout) || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit %d, want %d\nstdout %s\nstderr %s", code, tt.code, stdout, stderr)
+			}
+		})
 	}
 }

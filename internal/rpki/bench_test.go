@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/manrs/manrs/internal/bgp"
@@ -99,6 +100,52 @@ func BenchmarkLoad(b *testing.B) {
 		for b.Loop() {
 			var buf bytes.Buffer
 			out.Write(&buf, s, WriteOptions{})
+		}
+	})
+}
+
+// BenchmarkApplySLURM: the overlap check of two large SLURM files, and many
+// prefix filters against a full VRP set. Both used to compare every pair.
+func BenchmarkApplySLURM(b *testing.B) {
+	assertions := func(first byte, n int) *SLURM {
+		s := &SLURM{Source: fmt.Sprintf("%d.json", first)}
+		for i := range n {
+			p := netip.PrefixFrom(netip.AddrFrom4([4]byte{first, byte(i >> 8), byte(i), 0}), 24)
+			s.PrefixAssertions = append(s.PrefixAssertions, PrefixAssertion{Prefix: p, ASN: 64496, MaxLength: 24})
+		}
+		return s
+	}
+	b.Run("overlap-2x20k", func(b *testing.B) {
+		files := []*SLURM{assertions(10, 20_000), assertions(11, 20_000)}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := CheckOverlap(files); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("filters-5k-x-200k", func(b *testing.B) {
+		s := syntheticSet(200_000)
+		s.Dedup()
+		r := rand.New(rand.NewPCG(2, 2))
+		filters := &SLURM{Source: "filters.json"}
+		for i := range 5_000 {
+			v := s.VRPs[r.IntN(len(s.VRPs))]
+			f := PrefixFilter{Prefix: netip.PrefixFrom(v.Prefix.Addr(), max(v.Prefix.Bits()-r.IntN(4), 8)).Masked()}
+			if i%2 == 0 {
+				f.ASN, f.HasASN = v.ASN, true
+			}
+			filters.PrefixFilters = append(filters.PrefixFilters, f)
+		}
+		for i := range 100 {
+			filters.PrefixFilters = append(filters.PrefixFilters, PrefixFilter{ASN: bgp.ASN(1 + i*4000), HasASN: true})
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			c := &Set{VRPs: slices.Clone(s.VRPs)}
+			if err := c.ApplySLURM(filters); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -96,7 +96,7 @@ func loadCSV(br *bufio.Reader, name string, opts LoadOptions) (*Set, Stats, erro
 		}
 		text := bytes.TrimSpace(raw)
 		if line == 1 {
-			text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
+			text = bytes.TrimPrefix(text, []byte(utf8BOM))
 		}
 		if len(text) == 0 || text[0] == '#' {
 			continue
@@ -106,7 +106,7 @@ func loadCSV(br *bufio.Reader, name string, opts LoadOptions) (*Set, Stats, erro
 			var header bool
 			cols, header = csvColumns(fields[:n])
 			if cols == nil {
-				return set, stats, fmt.Errorf("rpki: %s: line %d: unknown CSV dialect (header %q): %w", name, line, text, ErrSyntax)
+				return set, stats, fmt.Errorf("rpki: %s: line %d: unknown CSV dialect (header %q): %w", name, line, quoteShort(text), ErrSyntax)
 			}
 			if header {
 				continue
@@ -123,6 +123,18 @@ func loadCSV(br *bufio.Reader, name string, opts LoadOptions) (*Set, Stats, erro
 		stats.VRPs++
 	}
 	return set, stats, nil
+}
+
+// maxQuoted is how much of an offending line an error quotes.
+const maxQuoted = 80
+
+// quoteShort returns b, cut to maxQuoted bytes with "..." appended when
+// longer, for quoting in an error.
+func quoteShort(b []byte) string {
+	if len(b) <= maxQuoted {
+		return string(b)
+	}
+	return string(b[:maxQuoted]) + "..."
 }
 
 // splitCSV splits a line at commas, trimming spaces and one pair of double

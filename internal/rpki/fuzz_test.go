@@ -2,9 +2,11 @@ package rpki
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 )
 
 func addSeeds(f *testing.F, glob string) {
@@ -103,4 +105,49 @@ func FuzzParseSLURM(f *testing.F) {
 			t.Fatalf("apply added more than asserted")
 		}
 	})
+}
+
+// FuzzScanString: the scanner reads a JSON string as encoding/json does,
+// accepting and rejecting the same inputs. encoding/json replaces each
+// byte that is not UTF-8 with U+FFFD, the scanner keeps it; the loader
+// replaces such bytes where it keeps a string (trust-anchor names).
+func FuzzScanString(f *testing.F) {
+	for _, s := range []string{`plain`, `a\ud800\n`, `\ud800\ud83d\ude00`, `\ude00`, `\u00e9\"\\\/\b\f\n\r\t`, "\xff\xfe", `\ud800\q`, `a"b`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > MaxStringLen/8 {
+			return
+		}
+		doc := append(append([]byte{'"'}, in...), '"')
+		var want string
+		jerr := json.Unmarshal(doc, &want)
+		s := newScanner(bytes.NewReader(doc))
+		got, err := s.readString()
+		if err == nil {
+			err = s.finish()
+		}
+		if (err == nil) != (jerr == nil) {
+			t.Fatalf("scanner: %v, encoding/json: %v", err, jerr)
+		}
+		if err == nil && replaceInvalidUTF8(got) != want {
+			t.Fatalf("scanner %q, encoding/json %q", got, want)
+		}
+	})
+}
+
+// replaceInvalidUTF8 replaces each byte that is not part of a UTF-8
+// sequence with U+FFFD, as encoding/json does.
+func replaceInvalidUTF8(b []byte) string {
+	var out []byte
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return string(out)
 }

@@ -1,9 +1,9 @@
 package rpki
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/manrs/manrs/internal/bgp"
@@ -35,8 +35,15 @@ type jsonLoader struct {
 	prefix []byte
 }
 
-func loadJSON(r io.Reader, name string, opts LoadOptions) (*Set, Stats, error) {
-	l := &jsonLoader{s: newScanner(r), name: name, strict: opts.Strict, set: &Set{}, tas: interner{}}
+func loadJSON(br *bufio.Reader, name string, opts LoadOptions) (*Set, Stats, error) {
+	// A UTF-8 byte order mark, which RFC 8259 section 8.1 allows a parser
+	// to ignore, is skipped; offsets in errors still count it.
+	var skipped int
+	if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
+		skipped, _ = br.Discard(len(utf8BOM))
+	}
+	l := &jsonLoader{s: newScanner(br), name: name, strict: opts.Strict, set: &Set{}, tas: interner{}}
+	l.s.off = int64(skipped)
 	err := l.top()
 	if err == nil {
 		err = l.s.finish()
@@ -154,10 +161,10 @@ func (l *jsonLoader) roa() error {
 			l.prefix = append(l.prefix[:0], tok...)
 			havePfx = true
 		case "asn":
-			if _, tok, err = l.scalar(); err != nil && !errors.Is(err, errNotScalar) {
+			if isString, tok, err = l.scalar(); err != nil && !errors.Is(err, errNotScalar) {
 				return err
 			}
-			a, aerr := parseASNBytes(tok)
+			a, aerr := parseJSONASN(isString, tok)
 			if err != nil || aerr != nil {
 				fe.set(ReasonASN, fmt.Errorf("bad asn %q", tok))
 				return nil
@@ -236,10 +243,10 @@ func (l *jsonLoader) aspa() error {
 	err = l.s.object(func(key []byte) error {
 		switch string(key) {
 		case "customer_asid", "customer", "customerAsid":
-			if _, tok, err = l.scalar(); err != nil && !errors.Is(err, errNotScalar) {
+			if isString, tok, err = l.scalar(); err != nil && !errors.Is(err, errNotScalar) {
 				return err
 			}
-			c, cerr := parseASNBytes(tok)
+			c, cerr := parseJSONASN(isString, tok)
 			if err != nil || cerr != nil {
 				fe.set(ReasonASN, fmt.Errorf("bad customer %q", tok))
 				return nil
@@ -253,11 +260,11 @@ func (l *jsonLoader) aspa() error {
 			}
 			a.Providers = a.Providers[:0]
 			return l.s.array(func() error {
-				_, tok, err := l.scalar()
+				isString, tok, err := l.scalar()
 				if err != nil && !errors.Is(err, errNotScalar) {
 					return err
 				}
-				p, perr := parseASNBytes(tok)
+				p, perr := parseJSONASN(isString, tok)
 				if err != nil || perr != nil {
 					fe.set(ReasonASN, fmt.Errorf("bad provider %q", tok))
 					return nil
@@ -359,6 +366,21 @@ func parseUintBytes(b []byte, max uint64) (uint64, bool) {
 		n = n*10 + d
 	}
 	return n, true
+}
+
+// parseJSONASN parses an ASN from a JSON value: a string holds any form
+// parseASNBytes reads ("AS64500", "64500", asdot "1.10"), a bare number
+// must be a non-negative integer without fraction or exponent, so that
+// 13335.0 is not read as the asdot 13335.0.
+func parseJSONASN(isString bool, tok []byte) (bgp.ASN, error) {
+	if isString {
+		return parseASNBytes(tok)
+	}
+	n, ok := parseUintBytes(tok, 1<<32-1)
+	if !ok {
+		return 0, errors.New("ASN is not an integer from 0 to 4294967295")
+	}
+	return bgp.ASN(n), nil
 }
 
 // parseASNBytes parses an ASN written as a number, "AS64500" or asdot.

@@ -63,9 +63,13 @@ func (s *scanner) errorf(format string, a ...any) error {
 	return fmt.Errorf("line %d (byte %d): %s: %w", s.line, s.offset(), fmt.Sprintf(format, a...), ErrSyntax)
 }
 
-// peek skips white space and returns the next byte without consuming it;
-// 0 at the end of input.
-func (s *scanner) peek() byte {
+// endOfInput is what peek returns at the end of the input; unlike any
+// byte value, a NUL in the input included, it cannot be mistaken for data.
+const endOfInput = -1
+
+// peek skips white space and returns the next byte without consuming it,
+// or endOfInput.
+func (s *scanner) peek() int {
 	for {
 		for s.pos < s.end {
 			c := s.buf[s.pos]
@@ -76,11 +80,11 @@ func (s *scanner) peek() byte {
 			case ' ', '\t', '\r':
 				s.pos++
 			default:
-				return c
+				return int(c)
 			}
 		}
 		if !s.fill() {
-			return 0
+			return endOfInput
 		}
 	}
 }
@@ -90,7 +94,7 @@ func (s *scanner) consume() { s.pos++ }
 
 // expect consumes c after white space.
 func (s *scanner) expect(c byte, what string) error {
-	if s.peek() != c {
+	if s.peek() != int(c) {
 		return s.errorf("want %s", what)
 	}
 	s.pos++
@@ -152,6 +156,12 @@ func (s *scanner) escape() error {
 	if !ok {
 		return s.errorf("unterminated escape")
 	}
+	return s.escapeChar(c)
+}
+
+// escapeChar decodes the escape sequence whose letter c follows the
+// backslash.
+func (s *scanner) escapeChar(c byte) error {
 	switch c {
 	case '"', '\\', '/':
 		s.tok = append(s.tok, c)
@@ -166,33 +176,49 @@ func (s *scanner) escape() error {
 	case 't':
 		s.tok = append(s.tok, '\t')
 	case 'u':
-		r, err := s.hex4()
-		if err != nil {
-			return err
-		}
-		if utf16.IsSurrogate(r) {
-			// A low surrogate must follow; otherwise U+FFFD, as encoding/json does.
-			r2 := utf8.RuneError
-			if s.fill() && s.buf[s.pos] == '\\' {
-				s.pos++
-				if c, ok := s.nextByte(); !ok || c != 'u' {
-					return s.errorf("bad escape after surrogate")
-				}
-				if r2, err = s.hex4(); err != nil {
-					return err
-				}
-			}
-			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-				r = d
-			} else {
-				s.tok = utf8.AppendRune(s.tok, utf8.RuneError)
-				r = r2
-			}
-		}
-		s.tok = utf8.AppendRune(s.tok, r)
+		return s.unicodeEscape()
 	default:
 		return s.errorf("bad escape \\%c", c)
 	}
+	return nil
+}
+
+// unicodeEscape decodes \uXXXX after the 'u', joining a UTF-16 surrogate
+// pair (RFC 8259 section 7). A surrogate that is not part of a pair
+// becomes U+FFFD and whatever follows it is decoded on its own, as
+// encoding/json does.
+func (s *scanner) unicodeEscape() error {
+	r, err := s.hex4()
+	if err != nil {
+		return err
+	}
+	for utf16.IsSurrogate(r) {
+		if r >= 0xdc00 || !s.fill() || s.buf[s.pos] != '\\' {
+			// A low surrogate first, or a high one without an escape after it.
+			break
+		}
+		s.pos++
+		c, ok := s.nextByte()
+		if !ok {
+			return s.errorf("unterminated escape")
+		}
+		if c != 'u' {
+			s.tok = utf8.AppendRune(s.tok, utf8.RuneError)
+			return s.escapeChar(c)
+		}
+		r2, err := s.hex4()
+		if err != nil {
+			return err
+		}
+		if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+			s.tok = utf8.AppendRune(s.tok, d)
+			return nil
+		}
+		s.tok = utf8.AppendRune(s.tok, utf8.RuneError)
+		r = r2
+	}
+	// utf8.AppendRune writes U+FFFD for a surrogate.
+	s.tok = utf8.AppendRune(s.tok, r)
 	return nil
 }
 
@@ -306,7 +332,7 @@ const (
 
 func (s *scanner) next() kind {
 	switch c := s.peek(); {
-	case c == 0:
+	case c == endOfInput:
 		return kindEnd
 	case c == '{':
 		return kindObject
@@ -402,7 +428,7 @@ func (s *scanner) array(elem func() error) error {
 
 // finish checks that only white space follows the top-level value.
 func (s *scanner) finish() error {
-	if s.peek() != 0 {
+	if s.peek() != endOfInput {
 		return s.errorf("data after the top-level value")
 	}
 	if s.rerr != nil {

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/manrs/manrs/internal/bgp"
 )
@@ -178,10 +179,18 @@ func Load(r io.Reader, name string, opts LoadOptions) (*Set, Stats, error) {
 
 const readBufferSize = 256 << 10
 
+// utf8BOM is the UTF-8 byte order mark, which some Windows tools put at
+// the start of text files.
+const utf8BOM = "\xef\xbb\xbf"
+
 // detect peeks at the first non-space byte after an optional UTF-8 byte
 // order mark: '{' is JSON, anything else CSV.
 func detect(br *bufio.Reader) (Format, error) {
-	for i := 1; ; i++ {
+	start := 1
+	if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
+		start += len(utf8BOM)
+	}
+	for i := start; ; i++ {
 		b, err := br.Peek(i)
 		if len(b) < i {
 			if err == io.EOF {
@@ -195,8 +204,6 @@ func detect(br *bufio.Reader) (Format, error) {
 		c := b[i-1]
 		switch {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			continue
-		case i <= 3 && (c == 0xef || c == 0xbb || c == 0xbf):
 			continue
 		case c == '{':
 			return FormatJSON, nil
@@ -214,6 +221,10 @@ func checkVRP(prefix string, maxLen int64, asn bgp.ASN, ta string, expires int64
 	p, err := netip.ParsePrefix(prefix)
 	if err != nil {
 		return VRP{}, ReasonPrefix, fmt.Errorf("bad prefix: %w", err)
+	}
+	if p.Addr().Is4In6() {
+		// Routes carry IPv4 prefixes as IPv4, so such a VRP never matches.
+		return VRP{}, ReasonPrefix, fmt.Errorf("IPv4-mapped IPv6 prefix %s (RFC 4291 2.5.5.2) never matches a route", prefix)
 	}
 	if m := p.Masked(); m != p {
 		return VRP{}, ReasonHostBits, fmt.Errorf("prefix %s has host bits set beyond /%d (canonical form %s)", prefix, p.Bits(), m)
@@ -240,16 +251,22 @@ func checkASPA(a *ASPA) (Reason, error) {
 }
 
 // interner shares the few distinct trust-anchor names among many records.
+// A name that is not valid UTF-8 has each invalid run replaced by U+FFFD,
+// so that every output, JSON included, writes what was loaded.
 type interner map[string]string
 
 func (in interner) get(b []byte) string {
 	if s, ok := in[string(b)]; ok {
 		return s
 	}
-	if len(in) > 1<<12 { // hostile input: stop sharing, keep memory bounded
-		return string(b)
+	k := string(b)
+	s := k
+	if !utf8.ValidString(k) {
+		s = strings.ToValidUTF8(k, "\uFFFD")
 	}
-	s := string(b)
-	in[s] = s
+	if len(in) > 1<<12 { // hostile input: stop sharing, keep memory bounded
+		return s
+	}
+	in[k] = s
 	return s
 }

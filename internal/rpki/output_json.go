@@ -8,7 +8,7 @@ import (
 
 // writeJSON writes rpki-client's JSON: a metadata block (buildtime, counts)
 // that StayRTR reads, the "roas" array and the "aspas" array with integer
-// ASNs. An ASPA's trust anchor, which rpki-client does not write, is added
+// ASNs. "expires" is left out when unknown. An ASPA's trust anchor, which rpki-client does not write, is added
 // as "ta" when known, so that a round trip keeps it.
 func writeJSON(w *bufio.Writer, s *Set, o WriteOptions) error {
 	b := make([]byte, 0, 256)
@@ -36,8 +36,7 @@ func writeJSON(w *bufio.Writer, s *Set, o WriteOptions) error {
 		b = appendUint(b, uint64(v.MaxLength))
 		b = append(b, ", \"ta\": "...)
 		b = appendJSONString(b, v.TA)
-		b = append(b, ", \"expires\": "...)
-		b = appendUint(b, uint64(max(v.Expires, 0)))
+		b = appendExpires(b, v.Expires)
 		b = append(b, " }"...)
 		w.Write(b)
 	}
@@ -50,8 +49,7 @@ func writeJSON(w *bufio.Writer, s *Set, o WriteOptions) error {
 		}
 		b = append(b, "\n\t\t{ \"customer_asid\": "...)
 		b = appendUint(b, uint64(a.Customer))
-		b = append(b, ", \"expires\": "...)
-		b = appendUint(b, uint64(max(a.Expires, 0)))
+		b = appendExpires(b, a.Expires)
 		if a.TA != "" {
 			b = append(b, ", \"ta\": "...)
 			b = appendJSONString(b, a.TA)
@@ -68,6 +66,17 @@ func writeJSON(w *bufio.Writer, s *Set, o WriteOptions) error {
 	}
 	_, err := w.WriteString("\n\t]\n}\n")
 	return err
+}
+
+// appendExpires appends the "expires" member, or nothing when the expiry
+// is unknown: StayRTR reads a present expires of 0 as long expired and
+// drops the record.
+func appendExpires(b []byte, expires int64) []byte {
+	if expires <= 0 {
+		return b
+	}
+	b = append(b, ", \"expires\": "...)
+	return appendUint(b, uint64(expires))
 }
 
 // appendJSONString appends s as a JSON string (RFC 8259 section 7).

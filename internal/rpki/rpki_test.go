@@ -2,6 +2,7 @@ package rpki
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"net/netip"
@@ -144,6 +145,10 @@ func TestLoadHostile(t *testing.T) {
 		{"top-level array", "[1, 2]"},
 		{"roas not array", `{"roas": {}}`},
 		{"trailing data", `{"roas": []} {}`},
+		{"NUL then junk", "{\"roas\": []}\x00junk"},
+		{"NUL at the end", "{\"roas\": []}\x00"},
+		{"NUL for a value", "{\"roas\": \x00}"},
+		{"NUL in an array", "{\"roas\": [\x00]}"},
 		{"unterminated string", `{"roas": [{"prefix": "1.0.0.0/24`},
 		{"control char", "{\"roas\": [{\"ta\": \"a\x01\"}]}"},
 		{"bad escape", `{"roas": [{"ta": "\q"}]}`},
@@ -308,5 +313,308 @@ func TestBirdTableName(t *testing.T) {
 	var buf bytes.Buffer
 	if err := out.Write(&buf, &Set{}, WriteOptions{BirdTable: "RPKI"}); err != nil || !strings.Contains(buf.String(), "roa4 table RPKI4;") {
 		t.Errorf("%v %s", err, buf.String())
+	}
+}
+
+func TestWriteJSONExpires(t *testing.T) {
+	p := netip.MustParsePrefix
+	tests := []struct {
+		name    string
+		set     *Set
+		want    []string
+		notWant string
+	}{
+		{"vrp unknown", &Set{VRPs: []VRP{{Prefix: p("192.0.2.0/24"), MaxLength: 24, ASN: 1, TA: "x"}}},
+			[]string{`"maxLength": 24, "ta": "x" }`}, `"expires"`},
+		{"vrp known", &Set{VRPs: []VRP{{Prefix: p("192.0.2.0/24"), MaxLength: 24, ASN: 1, TA: "x", Expires: 1714608000}}},
+			[]string{`"ta": "x", "expires": 1714608000 }`}, ""},
+		{"aspa unknown", &Set{ASPAs: []ASPA{{Customer: 1, Providers: []bgp.ASN{2}}}},
+			[]string{`{ "customer_asid": 1, "providers": [2] }`}, `"expires"`},
+		{"aspa known", &Set{ASPAs: []ASPA{{Customer: 1, Providers: []bgp.ASN{2}, Expires: 1714608000}}},
+			[]string{`{ "customer_asid": 1, "expires": 1714608000, "providers": [2] }`}, ""},
+	}
+	out, _ := LookupOutput("json")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := out.Write(&buf, tt.set, WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(buf.String(), w) {
+					t.Errorf("output lacks %s:\n%s", w, buf.String())
+				}
+			}
+			if tt.notWant != "" && strings.Contains(buf.String(), tt.notWant) {
+				t.Errorf("output has %s:\n%s", tt.notWant, buf.String())
+			}
+			// StayRTR reads expires as *int64 and drops a record whose
+			// expiry has passed, 0 included.
+			var stay struct {
+				ROAs []struct {
+					Expires *int64 `json:"expires"`
+				} `json:"roas"`
+				ASPAs []struct {
+					Expires *int64 `json:"expires"`
+				} `json:"aspas"`
+			}
+			if err := json.Unmarshal(buf.Bytes(), &stay); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range append(stay.ROAs, stay.ASPAs...) {
+				if r.Expires != nil && *r.Expires <= 0 {
+					t.Errorf("expires %d: StayRTR would drop the record", *r.Expires)
+				}
+			}
+			back, _, err := Load(&buf, "again.json", LoadOptions{Strict: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !back.Equal(tt.set) {
+				t.Errorf("round trip: %+v, want %+v", back, tt.set)
+			}
+		})
+	}
+}
+
+// TestLoadJSONASN: a JSON number is a plain integer, asdot only comes in a
+// string.
+func TestLoadJSONASN(t *testing.T) {
+	tests := []struct {
+		value string
+		want  bgp.ASN
+		ok    bool
+	}{
+		{`13335`, 13335, true},
+		{`0`, 0, true},
+		{`4294967295`, 4294967295, true},
+		{`"13335"`, 13335, true},
+		{`"AS13335"`, 13335, true},
+		{`"as13335"`, 13335, true},
+		{`"1.10"`, 65546, true},
+		{`"AS1.10"`, 65546, true},
+		{`"13335.0"`, 13335 << 16, true}, // asdot in a string, RFC 5396
+		{`13335.0`, 0, false},
+		{`2.0`, 0, false},
+		{`1.10`, 0, false},
+		{`1e3`, 0, false},
+		{`1E3`, 0, false},
+		{`-1`, 0, false},
+		{`-0`, 0, false},
+		{`4294967296`, 0, false},
+		{`true`, 0, false},
+		{`null`, 0, false},
+		{`"AS"`, 0, false},
+		{`[1]`, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			docs := map[string]string{
+				"roa":      `{"roas": [{"asn": ` + tt.value + `, "prefix": "192.0.2.0/24"}]}`,
+				"customer": `{"aspas": [{"customer_asid": ` + tt.value + `, "providers": [65537]}]}`,
+				"provider": `{"aspas": [{"customer_asid": 65537, "providers": [` + tt.value + `]}]}`,
+			}
+			for what, doc := range docs {
+				s, st, err := Load(strings.NewReader(doc), "asn.json", LoadOptions{})
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				if !tt.ok {
+					if st.Skipped[ReasonASN] != 1 || len(s.VRPs)+len(s.ASPAs) != 0 {
+						t.Errorf("%s: kept %+v, skipped %s; want 1 asn", what, s, st.SkipSummary())
+					}
+					continue
+				}
+				var got bgp.ASN
+				switch {
+				case what == "roa" && len(s.VRPs) == 1:
+					got = s.VRPs[0].ASN
+				case what == "customer" && len(s.ASPAs) == 1:
+					got = s.ASPAs[0].Customer
+				case what == "provider" && len(s.ASPAs) == 1:
+					got = s.ASPAs[0].Providers[0]
+				default:
+					t.Fatalf("%s: not loaded, skipped %s", what, st.SkipSummary())
+				}
+				if got != tt.want {
+					t.Errorf("%s: %v, want %v", what, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadBOM(t *testing.T) {
+	const bom = "\xef\xbb\xbf"
+	tests := []struct {
+		name, input string
+		format      Format
+		vrps        int
+		err         bool
+	}{
+		{"json", bom + `{"roas": [{"asn": 1, "prefix": "192.0.2.0/24"}]}`, FormatAuto, 1, false},
+		{"json forced", bom + `{"roas": [{"asn": 1, "prefix": "192.0.2.0/24"}]}`, FormatJSON, 1, false},
+		{"json space after", bom + "\n {\"roas\": []}", FormatAuto, 0, false},
+		{"csv", bom + "ASN,IP Prefix,Max Length\nAS1,192.0.2.0/24,24\n", FormatAuto, 1, false},
+		{"bom only", bom, FormatAuto, 0, true},
+		{"partial bom", "\xef\xbb{\"roas\": []}", FormatJSON, 0, true},
+		{"bom twice", bom + bom + `{"roas": []}`, FormatJSON, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, err := Load(strings.NewReader(tt.input), tt.name, LoadOptions{Format: tt.format, Strict: true})
+			if tt.err {
+				if !errors.Is(err, ErrSyntax) {
+					t.Fatalf("got %v, want a syntax error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.VRPs) != tt.vrps {
+				t.Errorf("%d VRPs, want %d", len(s.VRPs), tt.vrps)
+			}
+		})
+	}
+	t.Run("offset counts the mark", func(t *testing.T) {
+		_, _, err := Load(strings.NewReader(bom+`{"roas": x}`), "bom.json", LoadOptions{})
+		if err == nil || !strings.Contains(err.Error(), "(byte 12)") {
+			t.Errorf("error %v, want byte 12", err)
+		}
+	})
+}
+
+// TestJSONStringOracle compares the scanner's strings with encoding/json's.
+func TestJSONStringOracle(t *testing.T) {
+	tests := []string{
+		`plain`,
+		`a\ud800\n`,
+		`a\ud800\nb`,
+		`\ud800\ud83d\ude00`,
+		`\ud83d\ude00`,
+		`\ude00`,
+		`\ude00\ud83d\ude00`,
+		`\ud800x`,
+		`\ud800`,
+		`\ud800\u0041`,
+		`\ud800\"`,
+		`\ud800\\`,
+		`\ud800\/`,
+		`\ud800\t\ud800\b`,
+		`\udbff\udfff`,
+		`\ud800\udbff\udc00`,
+		`r\u00e9\u0000`,
+	}
+	for _, in := range tests {
+		t.Run(in, func(t *testing.T) {
+			var want string
+			if err := json.Unmarshal([]byte(`"`+in+`"`), &want); err != nil {
+				t.Fatalf("encoding/json: %v", err)
+			}
+			s := newScanner(strings.NewReader(`"` + in + `"`))
+			got, err := s.readString()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != want {
+				t.Errorf("got %q, encoding/json %q", got, want)
+			}
+		})
+	}
+	for _, in := range []string{`\ud800\q`, `\ud800\`, `\ud800\u12`, `\ud800\u12x4`} {
+		t.Run("bad "+in, func(t *testing.T) {
+			if err := json.Unmarshal([]byte(`"`+in+`"`), new(string)); err == nil {
+				t.Fatalf("encoding/json accepts %s", in)
+			}
+			if _, err := newScanner(strings.NewReader(`"` + in + `"`)).readString(); !errors.Is(err, ErrSyntax) {
+				t.Errorf("got %v, want a syntax error", err)
+			}
+		})
+	}
+}
+
+// TestLoadTANotUTF8: a trust-anchor name that is not UTF-8 loads the same
+// from JSON and CSV, and survives every output.
+func TestLoadTANotUTF8(t *testing.T) {
+	inputs := map[string]string{
+		"json": "{\"roas\": [{\"asn\": 1, \"prefix\": \"192.0.2.0/24\", \"ta\": \"a\xff\xfeb\xc3\"}]}",
+		"csv":  "ASN,IP Prefix,Max Length,Trust Anchor\nAS1,192.0.2.0/24,24,a\xff\xfeb\xc3\n",
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			s, _, err := Load(strings.NewReader(in), name, LoadOptions{Strict: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.VRPs[0].TA; got != "a\uFFFDb\uFFFD" {
+				t.Errorf("ta %q", got)
+			}
+			roundTrip(t, s)
+		})
+	}
+}
+
+func TestLoadIPv4Mapped(t *testing.T) {
+	tests := []struct {
+		prefix string
+		reason Reason
+		ok     bool
+	}{
+		{"::ffff:192.0.2.0/120", ReasonPrefix, false},
+		{"::ffff:0.0.0.0/96", ReasonPrefix, false},
+		{"::ffff:c000:200/120", ReasonPrefix, false},
+		{"::/80", 0, true}, // covers the mapped range, but is plain IPv6
+		{"::/0", 0, true},
+		{"192.0.2.0/24", 0, true},
+		{"64:ff9b::c000:200/120", 0, true}, // NAT64, RFC 6052: not mapped
+	}
+	for _, tt := range tests {
+		t.Run(tt.prefix, func(t *testing.T) {
+			for _, in := range []string{
+				`{"roas": [{"asn": 1, "prefix": "` + tt.prefix + `"}]}`,
+				"ASN,IP Prefix\nAS1," + tt.prefix + "\n",
+			} {
+				s, st, err := Load(strings.NewReader(in), "mapped", LoadOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.ok {
+					if len(s.VRPs) != 1 {
+						t.Errorf("skipped: %s", st.SkipSummary())
+					}
+					continue
+				}
+				if len(s.VRPs) != 0 || st.Skipped[tt.reason] != 1 {
+					t.Errorf("kept %v, skipped %s", s.VRPs, st.SkipSummary())
+				}
+				_, _, err = Load(strings.NewReader(in), "mapped", LoadOptions{Strict: true})
+				if err == nil || !strings.Contains(err.Error(), "IPv4-mapped") {
+					t.Errorf("strict: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestCSVHeaderQuotedShort(t *testing.T) {
+	tests := []struct {
+		name, header string
+		quoted       string
+	}{
+		{"short", "foo,bar", `"foo,bar"`},
+		{"at the cap", strings.Repeat("x", maxQuoted), `"` + strings.Repeat("x", maxQuoted) + `"`},
+		{"long", strings.Repeat("y", 200_000), `"` + strings.Repeat("y", maxQuoted) + `..."`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := Load(strings.NewReader(tt.header+"\n1,2\n"), "h.csv", LoadOptions{})
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("got %v", err)
+			}
+			if !strings.Contains(err.Error(), "(header "+tt.quoted+")") || len(err.Error()) > 200 {
+				t.Errorf("error %q (%d bytes), want header %s", err, len(err.Error()), tt.quoted)
+			}
+		})
 	}
 }

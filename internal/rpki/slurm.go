@@ -2,6 +2,7 @@ package rpki
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"io"
 	"net/netip"
 	"slices"
+
+	"github.com/gaissmai/bart"
 
 	"github.com/manrs/manrs/internal/bgp"
 )
@@ -151,8 +154,11 @@ func ParseSLURM(r io.Reader, name string) (*SLURM, error) {
 	if err := dec.Decode(&j); err != nil {
 		return nil, fmt.Errorf("rpki: %s: %s: RFC 8416 3: %w", name, jsonPosition(data, err), err)
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("rpki: %s: data after the SLURM object: %w", name, ErrSyntax)
+	off := dec.InputOffset()
+	if _, err := dec.Token(); err != io.EOF {
+		off += int64(len(data[off:]) - len(bytes.TrimLeft(data[off:], " \t\r\n")))
+		return nil, fmt.Errorf("rpki: %s: line %d (byte %d): RFC 8259 2: data after the SLURM object: %w",
+			name, 1+bytes.Count(data[:off], []byte{'\n'}), off, ErrSyntax)
 	}
 	s := &SLURM{Source: name}
 	errf := func(path, clause, format string, a ...any) error {
@@ -242,6 +248,9 @@ func ParseSLURM(r io.Reader, name string) (*SLURM, error) {
 		if err != nil {
 			return nil, errf(path, "RFC 8416 3.4.1", "%v", err)
 		}
+		if p.Addr().Is4In6() {
+			return nil, errf(path, "RFC 8416 3.4.1", "IPv4-mapped IPv6 prefix %s never matches a route", p)
+		}
 		pa := PrefixAssertion{Prefix: p, ASN: bgp.ASN(*a.ASN), MaxLength: uint8(p.Bits()), Comment: deref(a.Comment)}
 		if m := a.MaxPrefixLength; m != nil {
 			if int(*m) < p.Bits() || int(*m) > p.Addr().BitLen() {
@@ -266,6 +275,7 @@ func ParseSLURM(r io.Reader, name string) (*SLURM, error) {
 		}
 		s.BGPsecAssertions = append(s.BGPsecAssertions, BGPsecAssertion{ASN: bgp.ASN(*a.ASN), SKI: ski, RouterPublicKey: key, Comment: deref(a.Comment)})
 	}
+	asserted := make(map[bgp.ASN]struct{}, len(la.ASPAAssertions))
 	for i, a := range la.ASPAAssertions {
 		path := fmt.Sprintf("locallyAddedAssertions.aspaAssertions[%d]", i)
 		c, err := aspaCustomer(a)
@@ -292,9 +302,10 @@ func ParseSLURM(r io.Reader, name string) (*SLURM, error) {
 		if _, err := checkASPA(&aspa); err != nil {
 			return nil, errf(path, "draft-ietf-sidrops-aspa-slurm 3.2", "%v", err)
 		}
-		if slices.ContainsFunc(s.ASPAAssertions, func(x ASPAAssertion) bool { return x.Customer == c }) {
+		if _, dup := asserted[c]; dup {
 			return nil, errf(path, "draft-ietf-sidrops-aspa-slurm 3.2", "second assertion for customer %v", c)
 		}
+		asserted[c] = struct{}{}
 		s.ASPAAssertions = append(s.ASPAAssertions, ASPAAssertion{Customer: c, Providers: aspa.Providers, Comment: deref(a.Comment)})
 	}
 	return s, nil
@@ -369,39 +380,25 @@ func jsonPosition(data []byte, err error) string {
 // (draft-ietf-sidrops-aspa-slurm). RFC 8416 requires rejecting all files if
 // they overlap.
 func CheckOverlap(files []*SLURM) error {
-	type prefixAt struct {
-		p    netip.Prefix
-		file int
+	if err := checkPrefixOverlap(files); err != nil {
+		return err
 	}
-	var prefixes []prefixAt
 	asns := map[bgp.ASN]int{}
 	skis := map[string]int{}
 	customers := map[bgp.ASN]int{}
 	for fi, f := range files {
-		var mine []netip.Prefix
-		for _, pf := range f.PrefixFilters {
-			if pf.Prefix.IsValid() {
-				mine = append(mine, pf.Prefix)
-			}
-		}
-		for _, pa := range f.PrefixAssertions {
-			mine = append(mine, pa.Prefix)
-		}
-		for _, p := range mine {
-			for _, o := range prefixes {
-				if o.file != fi && o.p.Overlaps(p) {
-					return fmt.Errorf("rpki: RFC 8416 4.2: SLURM files %s and %s overlap: %v and %v", files[o.file].Source, f.Source, o.p, p)
-				}
-			}
-		}
-		for _, p := range mine {
-			prefixes = append(prefixes, prefixAt{p, fi})
-		}
 		seen := func(m map[bgp.ASN]int, a bgp.ASN, what string) error {
 			if o, ok := m[a]; ok && o != fi {
 				return fmt.Errorf("rpki: %s: SLURM files %s and %s overlap: both name %s %v", overlapClause(what), files[o].Source, f.Source, what, a)
 			}
 			m[a] = fi
+			return nil
+		}
+		seenSKI := func(ski []byte) error {
+			if o, ok := skis[string(ski)]; ok && o != fi {
+				return fmt.Errorf("rpki: RFC 8416 4.2: SLURM files %s and %s overlap: both name SKI %x", files[o].Source, f.Source, ski)
+			}
+			skis[string(ski)] = fi
 			return nil
 		}
 		for _, bf := range f.BGPsecFilters {
@@ -411,20 +408,18 @@ func CheckOverlap(files []*SLURM) error {
 				}
 			}
 			if bf.SKI != nil {
-				if o, ok := skis[string(bf.SKI)]; ok && o != fi {
-					return fmt.Errorf("rpki: RFC 8416 4.2: SLURM files %s and %s overlap: both name SKI %x", files[o].Source, f.Source, bf.SKI)
+				if err := seenSKI(bf.SKI); err != nil {
+					return err
 				}
-				skis[string(bf.SKI)] = fi
 			}
 		}
 		for _, ba := range f.BGPsecAssertions {
 			if err := seen(asns, ba.ASN, "BGPsec ASN"); err != nil {
 				return err
 			}
-			if o, ok := skis[string(ba.SKI)]; ok && o != fi {
-				return fmt.Errorf("rpki: RFC 8416 4.2: SLURM files %s and %s overlap: both name SKI %x", files[o].Source, f.Source, ba.SKI)
+			if err := seenSKI(ba.SKI); err != nil {
+				return err
 			}
-			skis[string(ba.SKI)] = fi
 		}
 		for _, af := range f.ASPAFilters {
 			if err := seen(customers, af.Customer, "ASPA customer"); err != nil {
@@ -438,6 +433,67 @@ func CheckOverlap(files []*SLURM) error {
 		}
 	}
 	return nil
+}
+
+// checkPrefixOverlap finds a prefix of one file that equals, covers or is
+// covered by a prefix of another. The prefixes of all files are sorted by
+// address and then length, so that a prefix comes after every prefix that
+// covers it; a sweep keeps the chain of prefixes that cover the current
+// one. Two prefixes in the chain always overlap, so the chain never holds
+// two files, and comparing each prefix with the top of the chain finds
+// every overlap: O(n log n) for n prefixes in all.
+func checkPrefixOverlap(files []*SLURM) error {
+	type prefixAt struct {
+		p    netip.Prefix
+		file int
+	}
+	n := 0
+	for _, f := range files {
+		n += len(f.PrefixFilters) + len(f.PrefixAssertions)
+	}
+	if n < 2 {
+		return nil
+	}
+	all := make([]prefixAt, 0, n)
+	for fi, f := range files {
+		for _, pf := range f.PrefixFilters {
+			if pf.Prefix.IsValid() {
+				all = append(all, prefixAt{pf.Prefix.Masked(), fi})
+			}
+		}
+		for _, pa := range f.PrefixAssertions {
+			all = append(all, prefixAt{pa.Prefix.Masked(), fi})
+		}
+	}
+	slices.SortFunc(all, func(a, b prefixAt) int {
+		if c := a.p.Addr().Compare(b.p.Addr()); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.p.Bits(), b.p.Bits())
+	})
+	var chain []prefixAt
+	for _, x := range all {
+		for len(chain) > 0 && !covers(chain[len(chain)-1].p, x.p) {
+			chain = chain[:len(chain)-1]
+		}
+		if len(chain) > 0 {
+			if o := chain[len(chain)-1]; o.file != x.file {
+				a, b := o, x
+				if a.file > b.file {
+					a, b = b, a
+				}
+				return fmt.Errorf("rpki: RFC 8416 4.2: SLURM files %s and %s overlap: %v and %v", files[a.file].Source, files[b.file].Source, a.p, b.p)
+			}
+		}
+		chain = append(chain, x)
+	}
+	return nil
+}
+
+// covers reports whether p equals or covers q; prefixes of different
+// address families never cover each other.
+func covers(p, q netip.Prefix) bool {
+	return p.Addr().Is4() == q.Addr().Is4() && p.Bits() <= q.Bits() && p.Contains(q.Addr())
 }
 
 func overlapClause(what string) string {
@@ -457,25 +513,19 @@ func (s *Set) ApplySLURM(files ...*SLURM) error {
 	if err := CheckOverlap(files); err != nil {
 		return err
 	}
-	var pfs []*PrefixFilter
+	var pfs prefixFilterIndex
 	custs := map[bgp.ASN]bool{}
 	for _, f := range files {
 		for i := range f.PrefixFilters {
-			pfs = append(pfs, &f.PrefixFilters[i])
+			pfs.add(&f.PrefixFilters[i])
 		}
 		for _, af := range f.ASPAFilters {
 			custs[af.Customer] = true
 		}
 	}
-	if len(pfs) > 0 {
-		s.VRPs = slices.DeleteFunc(s.VRPs, func(v VRP) bool {
-			for _, f := range pfs {
-				if f.Matches(&v) {
-					return true
-				}
-			}
-			return false
-		})
+	if !pfs.empty() {
+		pfs.build()
+		s.VRPs = slices.DeleteFunc(s.VRPs, func(v VRP) bool { return pfs.matches(&v) })
 	}
 	if len(custs) > 0 {
 		s.ASPAs = slices.DeleteFunc(s.ASPAs, func(a ASPA) bool { return custs[a.Customer] })
@@ -490,4 +540,75 @@ func (s *Set) ApplySLURM(files ...*SLURM) error {
 	}
 	s.Dedup()
 	return nil
+}
+
+// prefixFilterIndex answers whether any of many prefix filters matches a
+// VRP without trying each: filters with only an ASN are a set of ASNs,
+// filters with a prefix sit in a prefix trie, so that a VRP visits only
+// the filter prefixes that cover its own (at most one per prefix length).
+type prefixFilterIndex struct {
+	asns     map[bgp.ASN]struct{}
+	byPrefix map[netip.Prefix]*prefixRule
+	trie     bart.Table[*prefixRule]
+}
+
+// prefixRule holds the filters of one prefix: any VRP under it matches if
+// one of them has no ASN, else a VRP with one of asns (sorted).
+type prefixRule struct {
+	anyASN bool
+	asns   []bgp.ASN
+}
+
+func (x *prefixFilterIndex) add(f *PrefixFilter) {
+	if !f.Prefix.IsValid() {
+		if x.asns == nil {
+			x.asns = map[bgp.ASN]struct{}{}
+		}
+		x.asns[f.ASN] = struct{}{}
+		return
+	}
+	if x.byPrefix == nil {
+		x.byPrefix = map[netip.Prefix]*prefixRule{}
+	}
+	p := f.Prefix.Masked()
+	r := x.byPrefix[p]
+	if r == nil {
+		r = &prefixRule{}
+		x.byPrefix[p] = r
+	}
+	if f.HasASN {
+		r.asns = append(r.asns, f.ASN)
+	} else {
+		r.anyASN = true
+	}
+}
+
+func (x *prefixFilterIndex) empty() bool { return len(x.asns) == 0 && len(x.byPrefix) == 0 }
+
+// build fills the trie once all filters are added.
+func (x *prefixFilterIndex) build() {
+	for p, r := range x.byPrefix {
+		r.asns = normaliseProviders(r.asns)
+		x.trie.Insert(p, r)
+	}
+}
+
+// matches reports whether a filter removes v (RFC 8416 section 3.3.1):
+// one whose prefix equals or covers v's, and whose ASN, if any, is v's.
+func (x *prefixFilterIndex) matches(v *VRP) bool {
+	if _, ok := x.asns[v.ASN]; ok {
+		return true
+	}
+	if len(x.byPrefix) == 0 {
+		return false
+	}
+	for _, r := range x.trie.Supernets(v.Prefix) {
+		if r.anyASN {
+			return true
+		}
+		if _, found := slices.BinarySearch(r.asns, v.ASN); found {
+			return true
+		}
+	}
+	return false
 }

@@ -1,9 +1,11 @@
 package rpki
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,7 +73,11 @@ func TestParseSLURMErrors(t *testing.T) {
 		{"aspa customer in providers", `{"slurmVersion": 2, "validationOutputFilters": {"prefixFilters": [], "bgpsecFilters": []}, "locallyAddedAssertions": {"prefixAssertions": [], "bgpsecAssertions": [], "aspaAssertions": [{"customerAsid": 1, "providerSet": [1, 2]}]}}`, "among its own providers"},
 		{"aspa empty providers", `{"slurmVersion": 2, "validationOutputFilters": {"prefixFilters": [], "bgpsecFilters": []}, "locallyAddedAssertions": {"prefixAssertions": [], "bgpsecAssertions": [], "aspaAssertions": [{"customerAsid": 1, "providerSet": []}]}}`, "missing or empty"},
 		{"aspa twice", `{"slurmVersion": 2, "validationOutputFilters": {"prefixFilters": [], "bgpsecFilters": []}, "locallyAddedAssertions": {"prefixAssertions": [], "bgpsecAssertions": [], "aspaAssertions": [{"customerAsid": 1, "providerSet": [2]}, {"customerAsid": 1, "providerSet": [3]}]}}`, "second assertion"},
-		{"trailing data", doc(``, ``) + ` {}`, "data after"},
+		{"trailing data", doc(``, ``) + ` {}`, "line 1 (byte 167): RFC 8259 2: data after"},
+		{"trailing garbage", doc(``, ``) + "\n}]]garbage", "line 2 (byte 167): RFC 8259 2: data after"},
+		{"trailing bracket", doc(``, ``) + `]`, "line 1 (byte 166): RFC 8259 2: data after"},
+		{"trailing NUL", doc(``, ``) + "\x00", "data after"},
+		{"assertion IPv4-mapped", doc(``, `{"prefix": "::ffff:192.0.2.0/120", "asn": 1}`), "prefixAssertions[0]: RFC 8416 3.4.1: IPv4-mapped"},
 		{"too large", `{"x": "` + strings.Repeat("a", MaxSLURMSize) + `"}`, "larger than"},
 	}
 	for _, tt := range tests {
@@ -159,4 +165,135 @@ func TestCheckOverlap(t *testing.T) {
 	if err := CheckOverlap([]*SLURM{one, two}); err == nil {
 		t.Error("BGPsec ASN overlap accepted")
 	}
+}
+
+func TestParseSLURMTrailingSpace(t *testing.T) {
+	const doc = `{"slurmVersion": 1, "validationOutputFilters": {"prefixFilters": [], "bgpsecFilters": []}, "locallyAddedAssertions": {"prefixAssertions": [], "bgpsecAssertions": []}}`
+	for _, tail := range []string{"", "\n", " \t\r\n\n"} {
+		if _, err := ParseSLURM(strings.NewReader(doc+tail), "ok.json"); err != nil {
+			t.Errorf("tail %q: %v", tail, err)
+		}
+	}
+}
+
+// randomPrefix draws from a small space, so that prefixes often equal,
+// cover or fall under one another; a few are IPv4-mapped IPv6.
+func randomPrefix(r *rand.Rand) netip.Prefix {
+	switch r.IntN(8) {
+	case 0:
+		b := [16]byte{0x20, 0x01, 0x0d, 0xb8, byte(r.IntN(4)), byte(r.IntN(4))}
+		return netip.PrefixFrom(netip.AddrFrom16(b), 28+r.IntN(24)).Masked()
+	case 1:
+		a := netip.AddrFrom16(netip.AddrFrom4([4]byte{10, byte(r.IntN(4)), byte(r.IntN(4)), 0}).As16())
+		return netip.PrefixFrom(a, 100+r.IntN(20)).Masked()
+	}
+	a := netip.AddrFrom4([4]byte{10, byte(r.IntN(4)), byte(r.IntN(4)), byte(r.IntN(4))})
+	return netip.PrefixFrom(a, 6+r.IntN(26)).Masked()
+}
+
+// TestApplySLURMOracle compares the filter index with trying every filter
+// on every VRP (PrefixFilter.Matches, RFC 8416 section 3.3.1).
+func TestApplySLURMOracle(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var kept, removed int
+	for round := range 200 {
+		file := &SLURM{Source: "f"}
+		for range r.IntN(12) {
+			f := PrefixFilter{}
+			switch r.IntN(3) {
+			case 0:
+				f.Prefix = randomPrefix(r)
+			case 1:
+				f.ASN, f.HasASN = bgp.ASN(1+r.IntN(4)), true
+			default:
+				f.Prefix, f.ASN, f.HasASN = randomPrefix(r), bgp.ASN(1+r.IntN(4)), true
+			}
+			file.PrefixFilters = append(file.PrefixFilters, f)
+		}
+		set := &Set{}
+		for range 200 {
+			p := randomPrefix(r)
+			set.VRPs = append(set.VRPs, VRP{Prefix: p, MaxLength: uint8(p.Bits()), ASN: bgp.ASN(1 + r.IntN(5))})
+		}
+		set.Dedup()
+		n := len(set.VRPs)
+		var want []VRP
+		for _, v := range set.VRPs {
+			if !slices.ContainsFunc(file.PrefixFilters, func(f PrefixFilter) bool { return f.Matches(&v) }) {
+				want = append(want, v)
+			}
+		}
+		if err := set.ApplySLURM(file); err != nil {
+			t.Fatal(err)
+		}
+		if !set.Equal(&Set{VRPs: want}) {
+			t.Fatalf("round %d: filters %+v\nkept %v\nwant %v", round, file.PrefixFilters, set.VRPs, want)
+		}
+		removed += n - len(want)
+		kept += len(want)
+	}
+	t.Logf("%d VRPs kept, %d removed", kept, removed)
+	if kept < removed/10 || removed < kept/10 {
+		t.Errorf("%d VRPs kept, %d removed: the test does not exercise both outcomes", kept, removed)
+	}
+}
+
+// TestCheckOverlapOracle compares the sweep with comparing every prefix
+// with every prefix of the other files (RFC 8416 section 4.2).
+func TestCheckOverlapOracle(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	overlaps := 0
+	for round := range 2000 {
+		files := make([]*SLURM, 1+r.IntN(4))
+		for i := range files {
+			files[i] = &SLURM{Source: string(rune('a' + i))}
+			for range r.IntN(4) {
+				if r.IntN(2) == 0 {
+					files[i].PrefixFilters = append(files[i].PrefixFilters, PrefixFilter{Prefix: randomPrefix(r)})
+				} else {
+					files[i].PrefixAssertions = append(files[i].PrefixAssertions, PrefixAssertion{Prefix: randomPrefix(r)})
+				}
+			}
+			if r.IntN(4) == 0 {
+				files[i].PrefixFilters = append(files[i].PrefixFilters, PrefixFilter{ASN: 1, HasASN: true})
+			}
+		}
+		want := false
+		for i, f := range files {
+			for _, g := range files[i+1:] {
+				for _, p := range slurmPrefixes(f) {
+					for _, q := range slurmPrefixes(g) {
+						want = want || p.Overlaps(q)
+					}
+				}
+			}
+		}
+		err := CheckOverlap(files)
+		if (err != nil) != want {
+			t.Fatalf("round %d: CheckOverlap %v, want overlap %v: %+v", round, err, want, files)
+		}
+		if want {
+			overlaps++
+			if !strings.Contains(err.Error(), "RFC 8416 4.2") {
+				t.Errorf("error %q", err)
+			}
+		}
+	}
+	t.Logf("%d of 2000 rounds overlap", overlaps)
+	if overlaps < 200 || overlaps > 1800 {
+		t.Errorf("%d of 2000 rounds overlap: the test does not exercise both outcomes", overlaps)
+	}
+}
+
+func slurmPrefixes(f *SLURM) []netip.Prefix {
+	var out []netip.Prefix
+	for _, pf := range f.PrefixFilters {
+		if pf.Prefix.IsValid() {
+			out = append(out, pf.Prefix)
+		}
+	}
+	for _, pa := range f.PrefixAssertions {
+		out = append(out, pa.Prefix)
+	}
+	return out
 }
