@@ -1,7 +1,10 @@
 package mrtdump
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,8 +13,9 @@ import (
 	"github.com/manrs/manrs/internal/mrt"
 )
 
-// TestJSONValid checks that every line of every sample and crafted file is
-// a JSON object, and that the fields bgpdump prints appear in it.
+// TestJSONValid checks that each of the first 5,000 lines of every sample
+// and crafted file is a JSON object, and that the fields bgpdump
+// prints appear in it. (FuzzJSON checks arbitrary records.)
 func TestJSONValid(t *testing.T) {
 	files, _ := filepath.Glob("../../testdata/mrt/*/*.gz")
 	crafted, _ := filepath.Glob("testdata/crafted/*.mrt")
@@ -26,8 +30,9 @@ func TestJSONValid(t *testing.T) {
 			r := mrt.NewReader(in, name)
 			var buf []byte
 			types := map[string]int{}
-			for r.Next() {
+			for lines := 0; lines < 5000 && r.Next(); {
 				buf = AppendJSON(buf[:0], r.Record())
+				lines += bytes.Count(buf, []byte{'\n'})
 				for _, line := range strings.Split(strings.TrimSuffix(string(buf), "\n"), "\n") {
 					if line == "" {
 						continue
@@ -72,4 +77,35 @@ func TestJSONString(t *testing.T) {
 			t.Errorf("%q: %v", tc.in, err)
 		}
 	}
+}
+
+// FuzzJSON decodes arbitrary MRT streams and requires every line that
+// AppendJSON and AppendLines write for them to be complete: valid JSON,
+// and lines ending in a newline.
+func FuzzJSON(f *testing.F) {
+	crafted, _ := filepath.Glob("testdata/crafted/*.mrt")
+	for _, name := range crafted {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := mrt.NewReader(bufio.NewReaderSize(bytes.NewReader(data), 64), "fuzz")
+		var buf []byte
+		for r.Next() {
+			buf = AppendJSON(buf[:0], r.Record())
+			for _, line := range bytes.SplitAfter(buf, []byte{'\n'}) {
+				if len(line) == 0 {
+					continue
+				}
+				if line[len(line)-1] != '\n' || !json.Valid(line) {
+					t.Fatalf("bad JSON line %q", line)
+				}
+			}
+			buf = AppendLines(buf[:0], r.Record())
+			if len(buf) > 0 && buf[len(buf)-1] != '\n' {
+				t.Fatalf("unterminated line %q", buf)
+			}
+		}
+	})
 }
