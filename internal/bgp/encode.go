@@ -2,6 +2,7 @@ package bgp
 
 import (
 	"fmt"
+	mathbits "math/bits"
 	"net/netip"
 )
 
@@ -141,131 +142,144 @@ func (a *Attrs) Append(dst []byte, opt DecodeOptions) []byte {
 		asSize = 4
 	}
 	narrowed := false
-	for t := 0; t < 256; t++ {
-		typ := AttrType(t)
-		if typ == AttrAS4Aggregator && !a.Has(typ) && asSize == 2 && a.Has(AttrAggregator) && a.Aggregator.ASN > 0xffff {
-			// The AGGREGATOR went out as AS_TRANS (RFC 6793 4.2.2).
-			dst = appendAttr(dst, attrFlags[typ], typ, func(b []byte) []byte {
-				return putAddr(put32(b, uint32(a.Aggregator.ASN)), a.Aggregator.Addr)
-			})
-			continue
-		}
-		if !a.Has(typ) {
-			if typ == AttrAS4Path && narrowed {
-				dst = appendAttr(dst, attrFlags[AttrAS4Path], AttrAS4Path, func(b []byte) []byte {
-					var as4 Path
-					for _, s := range a.ASPath.Segments {
-						if s.Type == ASSet || s.Type == ASSequence {
-							as4.Segments = append(as4.Segments, s)
-						}
-					}
-					b, _ = appendPathValue(b, &as4, 4)
-					return b
-				})
-			}
-			continue
-		}
-		flags := attrFlags[typ]
-		switch typ {
-		case AttrOrigin:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return append(b, byte(a.Origin)) })
-		case AttrASPath:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				b, narrowed = appendPathValue(b, &a.ASPath, asSize)
-				return b
-			})
-		case AttrNextHop:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return putAddr(b, a.NextHop) })
-		case AttrMED:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return put32(b, a.MED) })
-		case AttrLocalPref:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return put32(b, a.LocalPref) })
-		case AttrAtomicAggregate:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return b })
-		case AttrAggregator, AttrAS4Aggregator:
-			agg, size := a.Aggregator, asSize
-			if typ == AttrAS4Aggregator {
-				agg, size = a.AS4Aggregator, 4
-			}
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				if size == 4 {
-					b = put32(b, uint32(agg.ASN))
-				} else {
-					asn := agg.ASN
-					if asn > 0xffff {
-						asn = ASTrans
-					}
-					b = append(b, byte(asn>>8), byte(asn))
-				}
-				return putAddr(b, agg.Addr)
-			})
-		case AttrCommunities:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				for _, c := range a.Communities {
-					b = put32(b, uint32(c))
-				}
-				return b
-			})
-		case AttrOriginatorID:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return putAddr(b, a.OriginatorID) })
-		case AttrClusterList:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				for _, c := range a.ClusterList {
-					b = putAddr(b, c)
-				}
-				return b
-			})
-		case AttrMPReach:
-			m := &a.MPReach
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				if opt.RIB && m.NextHop.IsValid() {
-					// RFC 6396 4.3.4. Without a next hop the abbreviated
-					// form would be a lone zero, which reads as the start
-					// of the full form: write the full form then.
-					return appendNextHop(b, m)
-				}
-				b = append(b, byte(m.AFI>>8), byte(m.AFI), byte(m.SAFI))
-				b = appendNextHop(b, m)
-				b = append(b, 0) // reserved (RFC 4760 section 3)
-				if m.Raw != nil {
-					return append(b, m.Raw...)
-				}
-				return AppendNLRI(b, m.NLRI, opt.AddPath)
-			})
-		case AttrMPUnreach:
-			m := &a.MPUnreach
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				b = append(b, byte(m.AFI>>8), byte(m.AFI), byte(m.SAFI))
-				if m.Raw != nil {
-					return append(b, m.Raw...)
-				}
-				return AppendNLRI(b, m.NLRI, opt.AddPath)
-			})
-		case AttrExtCommunities:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				for _, c := range a.ExtCommunities {
-					b = append(b, c[:]...)
-				}
-				return b
-			})
-		case AttrAS4Path:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				b, _ = appendPathValue(b, &a.AS4Path, 4)
-				return b
-			})
-		case AttrLargeCommunities:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
-				for _, c := range a.LargeCommunities {
-					b = put32(put32(put32(b, c.Global), c.Local1), c.Local2)
-				}
-				return b
-			})
-		case AttrOTC:
-			dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return put32(b, uint32(a.OTC)) })
+	// Visit the attributes present in type order, and the two that a
+	// two-octet encoding may have to add.
+	present := a.present
+	if asSize == 2 {
+		present[AttrAS4Path>>6] |= 1 << (AttrAS4Path & 63)
+		present[AttrAS4Aggregator>>6] |= 1 << (AttrAS4Aggregator & 63)
+	}
+	for word := 0; word < len(present); word++ {
+		for bits := present[word]; bits != 0; bits &= bits - 1 {
+			dst = a.appendOne(dst, AttrType(word*64+mathbits.TrailingZeros64(bits)), opt, asSize, &narrowed)
 		}
 	}
 	for _, u := range a.Unknown {
 		dst = appendAttr(dst, u.Flags&^FlagExtLen, u.Type, func(b []byte) []byte { return append(b, u.Value...) })
+	}
+	return dst
+}
+
+// appendOne appends attribute typ, as Append does.
+func (a *Attrs) appendOne(dst []byte, typ AttrType, opt DecodeOptions, asSize int, narrowed *bool) []byte {
+	if typ == AttrAS4Aggregator && !a.Has(typ) && asSize == 2 && a.Has(AttrAggregator) && a.Aggregator.ASN > 0xffff {
+		// The AGGREGATOR went out as AS_TRANS (RFC 6793 4.2.2).
+		return appendAttr(dst, attrFlags[typ], typ, func(b []byte) []byte {
+			return putAddr(put32(b, uint32(a.Aggregator.ASN)), a.Aggregator.Addr)
+		})
+	}
+	if !a.Has(typ) {
+		if typ == AttrAS4Path && *narrowed {
+			dst = appendAttr(dst, attrFlags[AttrAS4Path], AttrAS4Path, func(b []byte) []byte {
+				var as4 Path
+				for _, s := range a.ASPath.Segments {
+					if s.Type == ASSet || s.Type == ASSequence {
+						as4.Segments = append(as4.Segments, s)
+					}
+				}
+				b, _ = appendPathValue(b, &as4, 4)
+				return b
+			})
+		}
+		return dst
+	}
+	flags := attrFlags[typ]
+	switch typ {
+	case AttrOrigin:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return append(b, byte(a.Origin)) })
+	case AttrASPath:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			b, *narrowed = appendPathValue(b, &a.ASPath, asSize)
+			return b
+		})
+	case AttrNextHop:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return putAddr(b, a.NextHop) })
+	case AttrMED:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return put32(b, a.MED) })
+	case AttrLocalPref:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return put32(b, a.LocalPref) })
+	case AttrAtomicAggregate:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return b })
+	case AttrAggregator, AttrAS4Aggregator:
+		agg, size := a.Aggregator, asSize
+		if typ == AttrAS4Aggregator {
+			agg, size = a.AS4Aggregator, 4
+		}
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			if size == 4 {
+				b = put32(b, uint32(agg.ASN))
+			} else {
+				asn := agg.ASN
+				if asn > 0xffff {
+					asn = ASTrans
+				}
+				b = append(b, byte(asn>>8), byte(asn))
+			}
+			return putAddr(b, agg.Addr)
+		})
+	case AttrCommunities:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			for _, c := range a.Communities {
+				b = put32(b, uint32(c))
+			}
+			return b
+		})
+	case AttrOriginatorID:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return putAddr(b, a.OriginatorID) })
+	case AttrClusterList:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			for _, c := range a.ClusterList {
+				b = putAddr(b, c)
+			}
+			return b
+		})
+	case AttrMPReach:
+		m := &a.MPReach
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			if opt.RIB && m.NextHop.IsValid() {
+				// RFC 6396 4.3.4. Without a next hop the abbreviated
+				// form would be a lone zero, which reads as the start
+				// of the full form: write the full form then.
+				return appendNextHop(b, m)
+			}
+			b = append(b, byte(m.AFI>>8), byte(m.AFI), byte(m.SAFI))
+			b = appendNextHop(b, m)
+			b = append(b, 0) // reserved (RFC 4760 section 3)
+			if m.Raw != nil {
+				return append(b, m.Raw...)
+			}
+			return AppendNLRI(b, m.NLRI, opt.AddPath)
+		})
+	case AttrMPUnreach:
+		m := &a.MPUnreach
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			b = append(b, byte(m.AFI>>8), byte(m.AFI), byte(m.SAFI))
+			if m.Raw != nil {
+				return append(b, m.Raw...)
+			}
+			return AppendNLRI(b, m.NLRI, opt.AddPath)
+		})
+	case AttrExtCommunities:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			for _, c := range a.ExtCommunities {
+				b = append(b, c[:]...)
+			}
+			return b
+		})
+	case AttrAS4Path:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			b, _ = appendPathValue(b, &a.AS4Path, 4)
+			return b
+		})
+	case AttrLargeCommunities:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte {
+			for _, c := range a.LargeCommunities {
+				b = put32(put32(put32(b, c.Global), c.Local1), c.Local2)
+			}
+			return b
+		})
+	case AttrOTC:
+		dst = appendAttr(dst, flags, typ, func(b []byte) []byte { return put32(b, uint32(a.OTC)) })
 	}
 	return dst
 }

@@ -13,10 +13,14 @@ import (
 func canon(a *Attrs, rib bool) string {
 	var b strings.Builder
 	for t := 0; t < 256; t++ {
-		if a.Has(AttrType(t)) {
+		// AGGREGATOR and AS4_AGGREGATOR are compared by their effect:
+		// an eight-octet AGGREGATOR read from a two-octet session is
+		// written back as AS_TRANS and AS4_AGGREGATOR.
+		if a.Has(AttrType(t)) && t != int(AttrAggregator) && t != int(AttrAS4Aggregator) {
 			fmt.Fprintf(&b, "%d ", t)
 		}
 	}
+	agg, hasAgg := a.AggregatorAS4()
 	pathText := func(p *Path) string {
 		var s []string
 		for _, seg := range p.Segments {
@@ -24,9 +28,9 @@ func canon(a *Attrs, rib bool) string {
 		}
 		return strings.Join(s, " ")
 	}
-	fmt.Fprintf(&b, "|o=%v|p=%s|p4=%s|eff=%s|nh=%v|med=%d|lp=%d|agg=%v|agg4=%v|c=%v|ec=%v|lc=%v|oid=%v|cl=%v|otc=%v",
+	fmt.Fprintf(&b, "|o=%v|p=%s|p4=%s|eff=%s|nh=%v|med=%d|lp=%d|agg=%v,%v|c=%v|ec=%v|lc=%v|oid=%v|cl=%v|otc=%v",
 		a.Origin, pathText(&a.ASPath), pathText(&a.AS4Path), pathText(a.Path()), a.NextHop, a.MED, a.LocalPref,
-		a.Aggregator, a.AS4Aggregator, a.Communities, a.ExtCommunities, a.LargeCommunities, a.OriginatorID, a.ClusterList, a.OTC)
+		hasAgg, agg, a.Communities, a.ExtCommunities, a.LargeCommunities, a.OriginatorID, a.ClusterList, a.OTC)
 	m := a.MPReach
 	if rib {
 		fmt.Fprintf(&b, "|mp=%v,%v", m.NextHop, m.LinkLocal)
