@@ -42,3 +42,13 @@ func groupRunE(cmd *cobra.Command, args []string) error {
 	}
 	return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
 }
+
+// exactArgs is cobra.ExactArgs with an error that exits with exitUsage.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s: takes %d %s (see %s --help)", cmd.CommandPath(), n, what, cmd.CommandPath())
+		}
+		return nil
+	}
+}

@@ -43,7 +43,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Routing security for operators, enterprises and observatories (MANRS)",
 		Long: `manrs implements the Mutually Agreed Norms for Routing Security end to end:
 it decodes MRT routing data, validates routes against the RPKI (route origin
-validation and ASPA), recognises bogons, and prints what it finds as text or JSON.`,
+validation and ASPA), recognises bogons, generates synthetic Internets with
+ground truth, and prints what it finds as text or JSON.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -56,6 +57,7 @@ validation and ASPA), recognises bogons, and prints what it finds as text or JSO
 		newASPACmd(),
 		newVRPsCmd(),
 		newBogonCmd(),
+		newWorldCmd(),
 	)
 	return root
 }

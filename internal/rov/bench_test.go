@@ -84,8 +84,8 @@ var (
 func fullTable(tb testing.TB) world {
 	worldOnce.Do(func() {
 		r := rand.New(rand.NewPCG(20140513, 20151101))
-		routes := readPyASN(tb, "testdata/ipasn6_20151101.dat.gz")
-		routes = append(routes, readPyASN(tb, "testdata/ipasn_20140513.dat.gz")...)
+		routes := readPyASN(tb, "../world/data/ipasn6_20151101.dat.gz")
+		routes = append(routes, readPyASN(tb, "../world/data/ipasn_20140513.dat.gz")...)
 		seen := make(map[route]bool, len(routes))
 		uniq := routes[:0]
 		for _, rt := range routes {

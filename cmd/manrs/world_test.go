@@ -1,0 +1,45 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWorldGenerate(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runCmd(t, "world", "generate", "--seed", "3", "--scale", "tiny", "--update-interval", "1h", "--json", "--out", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s struct {
+		Scale  string
+		Files  int
+		Counts map[string]int
+	}
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil || s.Scale != "tiny" || s.Files != 3+24+2+2+1 || s.Counts["ases"] != 60 {
+		t.Fatalf("summary %s (%v)", stdout, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		t.Error(err)
+	}
+	// The world's own files feed the other commands.
+	code, stdout, _ = runCmd(t, "rov", "--vrps", filepath.Join(dir, "rpki/20261001/rpki-client.json"),
+		filepath.Join(dir, "collectors/rrc00/2026.10/bview.20261001.0000.gz"))
+	if code != exitOK || !strings.Contains(stdout, "validated against") {
+		t.Errorf("rov on the world: exit %d\n%s", code, stdout)
+	}
+	for _, args := range [][]string{
+		{"world", "generate", "--scale", "tiny"},
+		{"world", "generate", "--scale", "huge", "--out", dir},
+		{"world", "generate", "--days", "0", "--out", dir},
+		{"world", "generate", "--start", "yesterday", "--out", dir},
+		{"world", "frobnicate"},
+	} {
+		if code, _, _ := runCmd(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}

@@ -1,0 +1,330 @@
+package world
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/manrs/manrs/internal/bgp"
+)
+
+// EventType is a kind of injected routing event.
+type EventType string
+
+// Event types, with the MANRS Observatory metric each should raise.
+const (
+	Hijack          EventType = "hijack"           // M2: another AS originates a victim's prefix
+	SubprefixHijack EventType = "subprefix-hijack" // M2: another AS originates a more-specific
+	Leak            EventType = "leak"             // M1: RFC 7908 type 1, a customer re-announces a provider's routes to another provider
+	BogonPrefix     EventType = "bogon-prefix"     // M3: an AS originates special-purpose or unallocated space
+	BogonASN        EventType = "bogon-asn"        // M4: a private-use ASN appears as origin behind the AS
+	RPKIInvalid     EventType = "rpki-invalid"     // M7RPKI: an origin announces a more-specific its ROA does not allow
+)
+
+var eventMetric = map[EventType]string{
+	Hijack: "M2", SubprefixHijack: "M2", Leak: "M1", BogonPrefix: "M3", BogonASN: "M4", RPKIInvalid: "M7RPKI",
+}
+
+// Sighting is a collector peer that saw an event's route.
+type Sighting struct {
+	Collector string     `json:"collector"`
+	PeerASN   bgp.ASN    `json:"peer_asn"`
+	PeerIP    netip.Addr `json:"peer_ip"`
+}
+
+// Event is an injected event with its ground truth.
+type Event struct {
+	ID     string    `json:"id"`
+	Type   EventType `json:"type"`
+	Metric string    `json:"metric"`
+	// Culprit is the AS the metric charges; Propagators are the ASes
+	// that passed on their direct customer's event (the "C" metrics).
+	Culprit     bgp.ASN   `json:"culprit_asn"`
+	Propagators []bgp.ASN `json:"propagator_asns"`
+	// Victim is the legitimate origin of a hijacked prefix, or of the
+	// leaked routes; 0 otherwise.
+	Victim   bgp.ASN        `json:"victim_asn,omitempty"`
+	Prefixes []netip.Prefix `json:"prefixes"`
+	Start    time.Time      `json:"start"`
+	End      time.Time      `json:"end"`
+	SeenBy   []Sighting     `json:"seen_by"`
+
+	changes []change
+}
+
+// change is one route an event puts in one collector peer's table for
+// its duration; at its end the peer withdraws it, or returns to its
+// normal route for the prefix when it has one.
+type change struct {
+	collector, peer int
+	prefix          netip.Prefix
+	path            []bgp.ASN
+}
+
+// eventsPerDay is the number of events injected per day, by scale.
+var eventsPerDay = map[string]int{"tiny": 4, "small": 16, "medium": 60, "internet": 200}
+
+// eventShares weigh the event types.
+var eventShares = []struct {
+	t     EventType
+	share float64
+}{{Hijack, 0.2}, {SubprefixHijack, 0.2}, {Leak, 0.15}, {BogonPrefix, 0.15}, {BogonASN, 0.1}, {RPKIInvalid, 0.2}}
+
+// bogonSpace is the space that bogon-prefix events announce from.
+var bogonSpace = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("240.0.0.0/4"),
+}
+
+// injectEvents schedules events over the days of the world and works out
+// which collector peers see each.
+func (g *generation) injectEvents(r *rand.Rand) {
+	n := eventsPerDay[g.w.Scale.Name] * g.opt.Days
+	if n == 0 {
+		n = 4 * g.opt.Days
+	}
+	weights := make([]float64, len(eventShares))
+	for i, e := range eventShares {
+		weights[i] = e.share
+	}
+	span := time.Duration(g.opt.Days) * 24 * time.Hour
+	for k := 0; k < n; k++ {
+		typ := eventShares[pickWeighted(r, weights, 1)].t
+		start := g.opt.Start.Add(time.Duration(r.Int64N(int64(span/time.Second))) * time.Second)
+		// Durations from ten minutes to a few days, most under a day.
+		d := time.Duration(float64(10*time.Minute) * (1 + r.ExpFloat64()*20)).Truncate(time.Second)
+		if r.IntN(10) == 0 {
+			d += time.Duration(1+r.IntN(3)) * 24 * time.Hour
+		}
+		// Candidates are drawn at random; some do not fit the type (a
+		// leaker whose providers hand it nothing, a prefix without a
+		// ROA): draw again, a bounded number of times.
+		for range 50 {
+			e := &Event{Type: typ, Metric: eventMetric[typ], Start: start, End: start.Add(d)}
+			if g.makeEvent(r, e) && len(e.changes) > 0 {
+				g.events = append(g.events, e)
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(g.events, func(a, b *Event) int { return a.Start.Compare(b.Start) })
+	for i, e := range g.events {
+		e.ID = fmt.Sprintf("%s-%04d", day(e.Start), i+1)
+	}
+}
+
+// makeEvent fills in an event of its type; false when the world offers no
+// candidate for it.
+func (g *generation) makeEvent(r *rand.Rand, e *Event) bool {
+	w := g.w
+	randAS := func(filter func(*AS) bool) (int32, bool) {
+		for range 100 {
+			i := int32(r.IntN(len(w.ASes)))
+			if filter(&w.ASes[i]) {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	providers := func(i int32) []bgp.ASN {
+		var out []bgp.ASN
+		for _, p := range w.ASes[i].Providers {
+			out = append(out, w.ASes[p].ASN)
+		}
+		return out
+	}
+	switch e.Type {
+	case Hijack, SubprefixHijack:
+		v, ok := randAS(func(a *AS) bool { return len(a.IPv4) > 0 })
+		c, ok2 := randAS(func(a *AS) bool { return a.Tier != Tier1 })
+		if !ok || !ok2 || v == c {
+			return false
+		}
+		p := w.ASes[v].IPv4[r.IntN(len(w.ASes[v].IPv4))].Prefix
+		if e.Type == SubprefixHijack {
+			if p.Bits() >= 24 {
+				return false
+			}
+			p = netip.PrefixFrom(p.Addr(), p.Bits()+1+r.IntN(24-p.Bits()))
+		}
+		e.Culprit, e.Victim, e.Prefixes, e.Propagators = w.ASes[c].ASN, w.ASes[v].ASN, []netip.Prefix{p}, providers(c)
+		g.originate(e, c, p, nil, e.Type == Hijack, v)
+	case BogonPrefix:
+		c, ok := randAS(func(a *AS) bool { return a.Tier == Stub })
+		if !ok {
+			return false
+		}
+		space := bogonSpace[r.IntN(len(bogonSpace))]
+		bits := max(space.Bits(), 16+r.IntN(9))
+		b := space.Addr().As4()
+		v := uint32(b[0])<<24 | uint32(b[1])<<16
+		v |= uint32(r.IntN(1<<(bits-space.Bits()))) << (32 - bits)
+		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits).Masked()
+		e.Culprit, e.Prefixes, e.Propagators = w.ASes[c].ASN, []netip.Prefix{p}, providers(c)
+		g.originate(e, c, p, nil, false, -1)
+	case BogonASN:
+		c, ok := randAS(func(a *AS) bool { return a.Tier == Stub && len(a.IPv4) > 0 })
+		if !ok {
+			return false
+		}
+		p := w.ASes[c].IPv4[r.IntN(len(w.ASes[c].IPv4))].Prefix
+		private := bgp.ASN(64512 + r.IntN(1023))
+		e.Culprit, e.Prefixes, e.Propagators = w.ASes[c].ASN, []netip.Prefix{p}, providers(c)
+		g.originate(e, c, p, []bgp.ASN{private}, true, c)
+	case RPKIInvalid:
+		c, ok := randAS(func(a *AS) bool { return len(a.IPv4) > 0 })
+		if !ok {
+			return false
+		}
+		p := w.ASes[c].IPv4[r.IntN(len(w.ASes[c].IPv4))].Prefix
+		if p.Bits() >= 24 || !g.roaCovers(p, w.ASes[c].ASN) {
+			return false
+		}
+		p = netip.PrefixFrom(p.Addr(), 24)
+		if g.roaAllows(p, w.ASes[c].ASN) {
+			return false
+		}
+		e.Culprit, e.Prefixes = w.ASes[c].ASN, []netip.Prefix{p}
+		g.originate(e, c, p, nil, false, -1)
+	case Leak:
+		l, ok := randAS(func(a *AS) bool { return a.Tier == Stub && len(a.Providers) >= 2 })
+		if !ok {
+			return false
+		}
+		return g.leak(r, e, l)
+	}
+	return true
+}
+
+// originate makes origin c announce p (with extra ASNs after c, for
+// bogon ASNs). When replacing is set the route competes with the normal
+// route of p from victim v, and each peer keeps whichever it prefers;
+// otherwise p is a prefix of its own and every peer that has a route to c
+// sees it.
+func (g *generation) originate(e *Event, c int32, p netip.Prefix, extra []bgp.ASN, replacing bool, v int32) {
+	rt := g.router
+	for ci := range g.w.Collectors {
+		col := &g.w.Collectors[ci]
+		for pi := range col.Peers {
+			peer := &col.Peers[pi]
+			t := rt.table(peer.AS)
+			if !peer.exports(t.kind[c]) {
+				continue
+			}
+			if replacing && v >= 0 && v != c && peer.exports(t.kind[v]) && !g.prefers(t, c, v) {
+				continue
+			}
+			path := g.asPath(peer.AS, c)
+			path = append(path, extra...)
+			e.changes = append(e.changes, change{collector: ci, peer: pi, prefix: p, path: path})
+			e.SeenBy = append(e.SeenBy, Sighting{Collector: col.Name, PeerASN: g.w.ASes[peer.AS].ASN, PeerIP: peer.Addr4})
+		}
+	}
+}
+
+// prefers reports whether an AS with table t prefers its route to origin
+// c over its route to origin v (on a tie it keeps v's, the route it had).
+func (g *generation) prefers(t *table, c, v int32) bool {
+	if t.kind[c] != t.kind[v] {
+		return t.kind[c] < t.kind[v]
+	}
+	return t.dist[c] < t.dist[v]
+}
+
+// leak makes leaker l (a customer of providers a and b) announce to b the
+// routes it learned from a: RFC 7908 type 1, a hairpin turn. b takes them
+// as customer routes and passes them on; each collector peer keeps the
+// leaked route when it prefers it to its own.
+func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
+	w, rt := g.w, g.router
+	ps := w.ASes[l].Providers
+	i := r.IntN(len(ps))
+	j := (i + 1 + r.IntN(len(ps)-1)) % len(ps)
+	a, b := ps[i], ps[j]
+	tl, tb := rt.table(l), rt.table(b)
+	// Leaked: routes l learned from a, for a sample of origins.
+	var origins []int32
+	for o := range int32(len(w.ASes)) {
+		if tl.kind[o] == kindProvider && tl.via[o] == a && len(w.ASes[o].IPv4) > 0 {
+			origins = append(origins, o)
+		}
+	}
+	if len(origins) == 0 {
+		return false
+	}
+	r.Shuffle(len(origins), func(i, j int) { origins[i], origins[j] = origins[j], origins[i] })
+	origins = origins[:min(len(origins), 1+r.IntN(40))]
+	e.Culprit, e.Propagators = w.ASes[l].ASN, []bgp.ASN{w.ASes[b].ASN}
+	for _, o := range origins {
+		// b adopts the leak when it beats its own route: a customer route
+		// one AS longer than l's.
+		dl := tl.dist[o] + 1
+		if tb.kind[o] == kindCustomer && tb.dist[o] <= dl || tb.kind[o] == kindSelf {
+			continue
+		}
+		if e.Victim == 0 {
+			e.Victim = w.ASes[o].ASN
+		}
+		lpath := g.asPath(l, o) // l, a, ..., o
+		for _, p := range w.ASes[o].IPv4[:min(len(w.ASes[o].IPv4), 3)] {
+			e.Prefixes = append(e.Prefixes, p.Prefix)
+			for ci := range w.Collectors {
+				col := &w.Collectors[ci]
+				for pi := range col.Peers {
+					peer := &col.Peers[pi]
+					tp := rt.table(peer.AS)
+					var k routeKind
+					var d uint16
+					var path []bgp.ASN
+					if peer.AS == b {
+						k, d = kindCustomer, dl
+						path = append([]bgp.ASN{w.ASes[b].ASN}, lpath...)
+					} else {
+						// The peer reaches the leak through its route to b.
+						k, d = tp.kind[b], tp.dist[b]+dl
+						if k == kindSelf {
+							continue
+						}
+						path = append(g.asPath(peer.AS, b), lpath...)
+					}
+					if !peer.exports(k) || tp.kind[o] != kindNone && (tp.kind[o] < k || tp.kind[o] == k && tp.dist[o] <= d) {
+						continue
+					}
+					e.changes = append(e.changes, change{collector: ci, peer: pi, prefix: p.Prefix, path: path})
+					e.SeenBy = append(e.SeenBy, Sighting{Collector: col.Name, PeerASN: w.ASes[peer.AS].ASN, PeerIP: peer.Addr4})
+				}
+			}
+		}
+	}
+	slices.SortFunc(e.Prefixes, func(x, y netip.Prefix) int { return x.Addr().Compare(y.Addr()) })
+	e.Prefixes = slices.Compact(e.Prefixes)
+	e.SeenBy = compactSightings(e.SeenBy)
+	return true
+}
+
+func compactSightings(s []Sighting) []Sighting {
+	slices.SortFunc(s, func(a, b Sighting) int {
+		if a.Collector != b.Collector {
+			if a.Collector < b.Collector {
+				return -1
+			}
+			return 1
+		}
+		return a.PeerIP.Compare(b.PeerIP)
+	})
+	return slices.Compact(s)
+}
+
+// asPath is the AS_PATH a collector peer x sends for its route to o: x
+// itself, then the path.
+func (g *generation) asPath(x, o int32) []bgp.ASN {
+	g.pathBuf, _ = g.router.appendPath(g.pathBuf[:0], x, o)
+	out := make([]bgp.ASN, 0, len(g.pathBuf)+1)
+	out = append(out, g.w.ASes[x].ASN)
+	for _, i := range g.pathBuf {
+		out = append(out, g.w.ASes[i].ASN)
+	}
+	return out
+}

@@ -1,0 +1,152 @@
+package world
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/manrs/manrs/internal/asrel"
+	"github.com/manrs/manrs/internal/decompress"
+	"github.com/manrs/manrs/internal/mrt"
+	"github.com/manrs/manrs/internal/rpki"
+)
+
+func generateTiny(t *testing.T, seed uint64, dir string) *Manifest {
+	t.Helper()
+	sc, _ := ParseScale("tiny")
+	m, err := Generate(Options{Seed: seed, Scale: sc, Days: 1, Out: dir, UpdateInterval: 30 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestGenerateDeterministic: the same seed and options give the same
+// bytes; another seed gives other bytes.
+func TestGenerateDeterministic(t *testing.T) {
+	a := generateTiny(t, 42, t.TempDir())
+	b := generateTiny(t, 42, t.TempDir())
+	c := generateTiny(t, 43, t.TempDir())
+	if len(a.Files) == 0 || len(a.Files) != len(b.Files) {
+		t.Fatalf("%d and %d files", len(a.Files), len(b.Files))
+	}
+	for i := range a.Files {
+		if a.Files[i] != b.Files[i] {
+			t.Errorf("%s differs between two runs with one seed", a.Files[i].Path)
+		}
+	}
+	same := 0
+	for i := range a.Files {
+		if i < len(c.Files) && a.Files[i].SHA256 == c.Files[i].SHA256 {
+			same++
+		}
+	}
+	if same == len(a.Files) {
+		t.Error("another seed gave the same world")
+	}
+}
+
+// TestGenerateReadBack reads every file of a tiny world with the
+// project's own readers, and the MRT files with bgpdump too.
+func TestGenerateReadBack(t *testing.T) {
+	dir := t.TempDir()
+	m := generateTiny(t, 1, dir)
+	formats := map[string]int{}
+	for _, f := range m.Files {
+		formats[f.Format]++
+		path := filepath.Join(dir, filepath.FromSlash(f.Path))
+		switch f.Format {
+		case "mrt-table-dump-v2", "mrt-bgp4mp":
+			in, _, err := decompress.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := mrt.NewReader(in, f.Path)
+			r.OnError = func(e *mrt.Error) { t.Errorf("%v", e) }
+			n := 0
+			for r.Next() {
+				n++
+			}
+			in.Close()
+			if r.Err() != nil {
+				t.Errorf("%s: %v", f.Path, r.Err())
+			}
+			if f.Format == "mrt-table-dump-v2" && n < 100 {
+				t.Errorf("%s: %d records", f.Path, n)
+			}
+		case "rpki-client-json", "rpki-client-csv":
+			fh, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set, st, err := rpki.Load(fh, f.Path, rpki.LoadOptions{Strict: true})
+			fh.Close()
+			if err != nil || st.SkippedTotal() > 0 || len(set.VRPs) == 0 {
+				t.Errorf("%s: %v, %d VRPs, %d skipped", f.Path, err, len(set.VRPs), st.SkippedTotal())
+			}
+		case "caida-as-rel2":
+			in, _, err := decompress.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, hdr, st, err := asrel.Load(in, f.Path, true)
+			in.Close()
+			if err != nil || g.Len() != 60 || len(hdr.Clique) != 3 || st.Skipped > 0 {
+				t.Errorf("%s: %v, %d ASes, clique %v", f.Path, err, g.Len(), hdr.Clique)
+			}
+		case "caida-ppdc-ases":
+			in, _, err := decompress.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cones, _, err := asrel.LoadCones(in, f.Path, true)
+			in.Close()
+			if err != nil || cones.Len() != 60 {
+				t.Errorf("%s: %v", f.Path, err)
+			}
+		case "ground-truth-jsonl":
+			fh, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(fh)
+			for sc.Scan() {
+				var e Event
+				if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Culprit == 0 || len(e.Prefixes) == 0 || len(e.SeenBy) == 0 {
+					t.Errorf("event %s: %v", sc.Text(), err)
+				}
+			}
+			fh.Close()
+		default:
+			t.Errorf("%s: unknown format %s", f.Path, f.Format)
+		}
+	}
+	if formats["mrt-table-dump-v2"] != 3 || formats["mrt-bgp4mp"] != 48 || formats["rpki-client-json"] != 1 {
+		t.Errorf("formats %v", formats)
+	}
+	if _, err := exec.LookPath("bgpdump"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("bgpdump is not installed")
+		}
+		t.Skip("bgpdump is not installed: MRT files not checked against it")
+	}
+	for _, f := range m.Files {
+		if !strings.HasPrefix(f.Format, "mrt-") {
+			continue
+		}
+		out, err := exec.Command("bgpdump", "-v", "-m", filepath.Join(dir, f.Path)).CombinedOutput()
+		if err != nil || strings.Contains(string(out), "[error]") || strings.Contains(string(out), "[warn]") {
+			t.Errorf("bgpdump %s: %v\n%s", f.Path, err, firstLines(string(out), 5))
+		}
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
