@@ -17,9 +17,13 @@ import (
 )
 
 func generateTiny(t *testing.T, seed uint64, dir string) *Manifest {
+	return generateScale(t, "tiny", seed, dir, 30*time.Minute)
+}
+
+func generateScale(t *testing.T, scale string, seed uint64, dir string, updates time.Duration) *Manifest {
 	t.Helper()
-	sc, _ := ParseScale("tiny")
-	m, err := Generate(Options{Seed: seed, Scale: sc, Days: 1, Out: dir, UpdateInterval: 30 * time.Minute})
+	sc, _ := ParseScale(scale)
+	m, err := Generate(Options{Seed: seed, Scale: sc, Days: 1, Out: dir, UpdateInterval: updates})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +55,27 @@ func TestGenerateDeterministic(t *testing.T) {
 	}
 }
 
-// TestGenerateReadBack reads every file of a tiny world with the
-// project's own readers, and the MRT files with bgpdump too.
+// TestGenerateReadBack reads every file of a tiny and a small world with
+// the project's own readers, and the MRT files with bgpdump too.
 func TestGenerateReadBack(t *testing.T) {
-	dir := t.TempDir()
-	m := generateTiny(t, 1, dir)
+	for _, tc := range []struct {
+		scale   string
+		ases    int
+		clique  int
+		updates int
+	}{{"tiny", 60, 3, 48}, {"small", 1500, 6, 24}} {
+		t.Run(tc.scale, func(t *testing.T) {
+			dir := t.TempDir()
+			interval := 30 * time.Minute
+			if tc.scale == "small" {
+				interval = time.Hour
+			}
+			readBack(t, dir, generateScale(t, tc.scale, 1, dir, interval), tc.ases, tc.clique, tc.updates)
+		})
+	}
+}
+
+func readBack(t *testing.T, dir string, m *Manifest, ases, clique, updates int) {
 	formats := map[string]int{}
 	for _, f := range m.Files {
 		formats[f.Format]++
@@ -96,7 +116,7 @@ func TestGenerateReadBack(t *testing.T) {
 			}
 			g, hdr, st, err := asrel.Load(in, f.Path, true)
 			in.Close()
-			if err != nil || g.Len() != 60 || len(hdr.Clique) != 3 || st.Skipped > 0 {
+			if err != nil || g.Len() != ases || len(hdr.Clique) != clique || st.Skipped > 0 {
 				t.Errorf("%s: %v, %d ASes, clique %v", f.Path, err, g.Len(), hdr.Clique)
 			}
 		case "caida-ppdc-ases":
@@ -106,7 +126,7 @@ func TestGenerateReadBack(t *testing.T) {
 			}
 			cones, _, err := asrel.LoadCones(in, f.Path, true)
 			in.Close()
-			if err != nil || cones.Len() != 60 {
+			if err != nil || cones.Len() != ases {
 				t.Errorf("%s: %v", f.Path, err)
 			}
 		case "ground-truth-jsonl":
@@ -126,7 +146,8 @@ func TestGenerateReadBack(t *testing.T) {
 			t.Errorf("%s: unknown format %s", f.Path, f.Format)
 		}
 	}
-	if formats["mrt-table-dump-v2"] != 3 || formats["mrt-bgp4mp"] != 48 || formats["rpki-client-json"] != 1 {
+	ribs := 3 * m.Counts["collectors"]
+	if formats["mrt-table-dump-v2"] != ribs || formats["mrt-bgp4mp"] != updates*m.Counts["collectors"] || formats["rpki-client-json"] != 1 {
 		t.Errorf("formats %v", formats)
 	}
 	if _, err := exec.LookPath("bgpdump"); err != nil {
