@@ -155,7 +155,22 @@ type routeEntry struct {
 type baseline struct {
 	prefixes []routeEntry           // every originated prefix, IPv4 first, sorted
 	origin   map[netip.Prefix]int32 // prefix to origin
-	paths    [][][]bgp.ASN          // [peer][origin] AS path, nil when the peer sends no route
+	paths    []peerPaths            // by peer
+}
+
+// peerPaths are one peer's AS paths to every origin, packed: the path to
+// origin o is arena[off[o]:off[o+1]], empty when the peer sends no route.
+type peerPaths struct {
+	arena []bgp.ASN
+	off   []uint32
+}
+
+func (p *peerPaths) path(o int32) []bgp.ASN {
+	s, e := p.off[o], p.off[o+1]
+	if s == e {
+		return nil
+	}
+	return p.arena[s:e:e]
 }
 
 func (g *generation) baseline(c *Collector) *baseline {
@@ -173,16 +188,19 @@ func (g *generation) baseline(c *Collector) *baseline {
 	for _, e := range b.prefixes {
 		b.origin[e.prefix] = e.origin
 	}
-	b.paths = make([][][]bgp.ASN, len(c.Peers))
+	b.paths = make([]peerPaths, len(c.Peers))
 	for pi := range c.Peers {
 		peer := &c.Peers[pi]
 		t := g.router.table(peer.AS)
-		b.paths[pi] = make([][]bgp.ASN, len(w.ASes))
+		pp := &b.paths[pi]
+		pp.off = make([]uint32, len(w.ASes)+1)
 		for o := int32(0); o < int32(len(w.ASes)); o++ {
 			if peer.exports(t.kind[o]) {
-				b.paths[pi][o] = g.asPath(peer.AS, o)
+				pp.arena = append(pp.arena, g.asPath(peer.AS, o)...)
 			}
+			pp.off[o+1] = uint32(len(pp.arena))
 		}
+		pp.arena = slices.Clip(pp.arena)
 	}
 	return b
 }
@@ -224,6 +242,8 @@ func (g *generation) writeCollectors() error {
 		g.progress("%s routes", g.w.Collectors[ci].Name)
 		baselines[ci] = g.baseline(&g.w.Collectors[ci])
 	}
+	// The routes are all known now: free the routing tables.
+	g.router = nil
 	errs := make([]error, len(g.w.Collectors))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -341,7 +361,7 @@ func (g *generation) writeRIB(ci int, b *baseline, t time.Time) error {
 		for pi := range c.Peers {
 			path := over[pi][p]
 			if path == nil && hasOrigin {
-				path = b.paths[pi][o]
+				path = b.paths[pi].path(o)
 			}
 			if path == nil {
 				continue
@@ -400,7 +420,7 @@ func (g *generation) writeUpdates(r *rand.Rand, ci int, b *baseline, from, to ti
 			if ends {
 				var back []bgp.ASN
 				if o, ok := b.origin[ch.prefix]; ok {
-					back = b.paths[ch.peer][o]
+					back = b.paths[ch.peer].path(o)
 				}
 				ups = append(ups, update{e.End, ch.peer, ch.prefix, back})
 			}
@@ -412,7 +432,7 @@ func (g *generation) writeUpdates(r *rand.Rand, ci int, b *baseline, from, to ti
 	for range churnPerInterval(g.w.Scale) {
 		pi := r.IntN(len(c.Peers))
 		e := b.prefixes[r.IntN(len(b.prefixes))]
-		path := b.paths[pi][e.origin]
+		path := b.paths[pi].path(e.origin)
 		if path == nil {
 			continue
 		}

@@ -213,17 +213,27 @@ func (w *World) fillPrefixes(r *rand.Rand) {
 	// IPv4: carve /24s out of shorter prefixes, for the AS itself or one
 	// of its customers.
 	count4 := 0
+	type carvable struct {
+		as int32
+		p  netip.Prefix
+	}
+	var pool []carvable
 	for i := range w.ASes {
 		count4 += len(w.ASes[i].IPv4)
-	}
-	for tries := 0; count4 < w.Scale.IPv4 && tries < 4*w.Scale.IPv4; tries++ {
-		i := int32(r.IntN(len(w.ASes)))
-		a := &w.ASes[i]
-		to := i
-		if len(a.Customers) > 0 && r.IntN(2) == 0 {
-			to = a.Customers[r.IntN(len(a.Customers))]
+		for _, p := range w.ASes[i].IPv4 {
+			if p.Prefix.Bits() <= 22 {
+				pool = append(pool, carvable{int32(i), p.Prefix})
+			}
 		}
-		if p, ok := w.carve(r, i, 24); ok && !taken[p] {
+	}
+	for tries := 0; count4 < w.Scale.IPv4 && len(pool) > 0 && tries < 4*w.Scale.IPv4; tries++ {
+		c := pool[r.IntN(len(pool))]
+		to := c.as
+		if cs := w.ASes[c.as].Customers; len(cs) > 0 && r.IntN(2) == 0 {
+			to = cs[r.IntN(len(cs))]
+		}
+		p := carveFrom(r, c.p, 24)
+		if !taken[p] {
 			taken[p] = true
 			w.ASes[to].IPv4 = append(w.ASes[to].IPv4, Prefix{Prefix: p})
 			count4++
@@ -256,8 +266,13 @@ func (w *World) carve(r *rand.Rand, i int32, bits int) (netip.Prefix, bool) {
 	if p.Bits() >= bits {
 		return netip.Prefix{}, false
 	}
+	return carveFrom(r, p, bits), true
+}
+
+// carveFrom returns a random more-specific of length bits inside p.
+func carveFrom(r *rand.Rand, p netip.Prefix, bits int) netip.Prefix {
 	b := p.Addr().As4()
 	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 	v |= uint32(r.IntN(1<<(bits-p.Bits()))) << (32 - bits)
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits), true
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
 }
