@@ -12,6 +12,7 @@ import (
 
 	"github.com/manrs/manrs/internal/asrel"
 	"github.com/manrs/manrs/internal/decompress"
+	"github.com/manrs/manrs/internal/delegated"
 	"github.com/manrs/manrs/internal/mrt"
 	"github.com/manrs/manrs/internal/rpki"
 )
@@ -128,6 +129,24 @@ func readBack(t *testing.T, dir string, m *Manifest, ases, clique, updates int) 
 			in.Close()
 			if err != nil || cones.Len() != ases {
 				t.Errorf("%s: %v", f.Path, err)
+			}
+		case "rir-delegated-extended":
+			fh, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dr := delegated.NewReader(fh, f.Path)
+			dr.Strict = true
+			n, asns := 0, 0
+			for dr.Next() {
+				n++
+				if dr.Record().Type == delegated.ASN {
+					asns++
+				}
+			}
+			fh.Close()
+			if dr.Err() != nil || asns != ases || n < 2*ases || dr.Header().Records != n {
+				t.Errorf("%s: %v, %d records, %d ASNs, header says %d", f.Path, dr.Err(), n, asns, dr.Header().Records)
 			}
 		case "ground-truth-jsonl":
 			fh, err := os.Open(path)
