@@ -1,7 +1,6 @@
 package world
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -110,9 +109,6 @@ func (g *generation) injectEvents(r *rand.Rand) {
 		}
 	}
 	slices.SortStableFunc(g.events, func(a, b *Event) int { return a.Start.Compare(b.Start) })
-	for i, e := range g.events {
-		e.ID = fmt.Sprintf("%s-%04d", day(e.Start), i+1)
-	}
 }
 
 // makeEvent fills in an event of its type; false when the world offers no

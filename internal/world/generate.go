@@ -49,6 +49,14 @@ type generation struct {
 	events  []*Event
 	pathBuf []int32
 
+	// Registries: PeeringDB records, networks that do not filter spoofed
+	// sources (from the start, or from the day of an event), and the
+	// events that change them.
+	contacts       []*contactState
+	spoofable      []bool
+	spoofFrom      []time.Time
+	registryEvents []*Event
+
 	mu    sync.Mutex // guards files and Progress
 	files []ManifestFile
 }
@@ -93,10 +101,13 @@ func Generate(opt Options) (*Manifest, error) {
 	}
 	g := &generation{opt: opt, w: w, router: newRouter(w), roas: rov.New(w.VRPs)}
 	g.injectEvents(rng(opt.Seed, "events"))
+	g.buildContacts(rng(opt.Seed, "peeringdb"))
+	g.buildSpoofing(rng(opt.Seed, "spoofing"))
+	g.injectRegistryEvents(rng(opt.Seed, "registry-events"))
 	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
 		return nil, err
 	}
-	steps := []func() error{g.writeASRel, g.writeRPKI, g.writeDelegated, g.writeCollectors, g.writeEvents}
+	steps := []func() error{g.writeASRel, g.writeRPKI, g.writeDelegated, g.writePeeringDB, g.writeSpoofer, g.writeCollectors, g.writeEvents}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -187,7 +198,13 @@ func (g *generation) writeEvents() error {
 		return err
 	}
 	enc := json.NewEncoder(w)
-	for _, e := range g.events {
+	all := append(slices.Clone(g.events), g.registryEvents...)
+	slices.SortStableFunc(all, func(a, b *Event) int { return a.Start.Compare(b.Start) })
+	for i, e := range all {
+		e.ID = fmt.Sprintf("%s-%04d", day(e.Start), i+1)
+		if e.SeenBy == nil {
+			e.SeenBy = []Sighting{}
+		}
 		if err := enc.Encode(e); err != nil {
 			return err
 		}
@@ -197,7 +214,7 @@ func (g *generation) writeEvents() error {
 
 func (g *generation) writeManifest() (*Manifest, error) {
 	m := &Manifest{Generator: "manrs world generate", Seed: g.opt.Seed, Scale: g.w.Scale.Name, Start: g.opt.Start, Days: g.opt.Days,
-		Counts: map[string]int{"ases": len(g.w.ASes), "vrps": len(g.w.VRPs), "aspas": len(g.w.ASPAs), "events": len(g.events), "collectors": len(g.w.Collectors)}}
+		Counts: map[string]int{"ases": len(g.w.ASes), "vrps": len(g.w.VRPs), "aspas": len(g.w.ASPAs), "events": len(g.events) + len(g.registryEvents), "collectors": len(g.w.Collectors)}}
 	for i := range g.w.ASes {
 		m.Counts["ipv4_prefixes"] += len(g.w.ASes[i].IPv4)
 		m.Counts["ipv6_prefixes"] += len(g.w.ASes[i].IPv6)

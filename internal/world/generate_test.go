@@ -14,7 +14,9 @@ import (
 	"github.com/manrs/manrs/internal/decompress"
 	"github.com/manrs/manrs/internal/delegated"
 	"github.com/manrs/manrs/internal/mrt"
+	"github.com/manrs/manrs/internal/peeringdb"
 	"github.com/manrs/manrs/internal/rpki"
+	"github.com/manrs/manrs/internal/spoofer"
 )
 
 func generateTiny(t *testing.T, seed uint64, dir string) *Manifest {
@@ -130,6 +132,30 @@ func readBack(t *testing.T, dir string, m *Manifest, ases, clique, updates int) 
 			if err != nil || cones.Len() != ases {
 				t.Errorf("%s: %v", f.Path, err)
 			}
+		case "peeringdb-dump":
+			fh, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, st, err := peeringdb.Load(fh, f.Path)
+			fh.Close()
+			nets, _, contacts := d.Len()
+			if err != nil || st.Skipped > 0 || nets < ases/4 || contacts == 0 {
+				t.Errorf("%s: %v, %d networks, %d contacts, stats %+v", f.Path, err, nets, contacts, st)
+			}
+		case "spoofer-jsonl":
+			fh, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sr := spoofer.NewReader(fh, f.Path)
+			sr.Strict = true
+			for sr.Next() {
+			}
+			fh.Close()
+			if sr.Err() != nil {
+				t.Errorf("%s: %v", f.Path, sr.Err())
+			}
 		case "rir-delegated-extended":
 			fh, err := os.Open(path)
 			if err != nil {
@@ -156,7 +182,9 @@ func readBack(t *testing.T, dir string, m *Manifest, ases, clique, updates int) 
 			sc := bufio.NewScanner(fh)
 			for sc.Scan() {
 				var e Event
-				if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Culprit == 0 || len(e.Prefixes) == 0 || len(e.SeenBy) == 0 {
+				err := json.Unmarshal(sc.Bytes(), &e)
+				routing := e.Type != ContactRemoved && e.Type != Spoofing
+				if err != nil || e.Culprit == 0 || routing && (len(e.Prefixes) == 0 || len(e.SeenBy) == 0) {
 					t.Errorf("event %s: %v", sc.Text(), err)
 				}
 			}
