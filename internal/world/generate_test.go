@@ -16,6 +16,7 @@ import (
 	"github.com/manrs/manrs/internal/mrt"
 	"github.com/manrs/manrs/internal/peeringdb"
 	"github.com/manrs/manrs/internal/rpki"
+	"github.com/manrs/manrs/internal/rpsl"
 	"github.com/manrs/manrs/internal/spoofer"
 )
 
@@ -155,6 +156,34 @@ func readBack(t *testing.T, dir string, m *Manifest, ases, clique, updates int) 
 			fh.Close()
 			if sr.Err() != nil {
 				t.Errorf("%s: %v", f.Path, sr.Err())
+			}
+		case "rpsl-dump":
+			in, _, err := decompress.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rr := rpsl.NewReader(in, f.Path)
+			rr.Strict = true
+			for rr.Next() {
+				o := rr.Object()
+				switch o.Class() {
+				case "route", "route6":
+					if _, err := rpsl.ParseRoute(o); err != nil {
+						t.Errorf("%s: %v", f.Path, err)
+					}
+				case "as-set":
+					if s, err := rpsl.ParseASSet(o); err != nil || len(s.Invalid) > 0 {
+						t.Errorf("%s: %v %v", f.Path, err, s.Invalid)
+					}
+				case "aut-num":
+					if _, err := rpsl.ParseAutNum(o); err != nil {
+						t.Errorf("%s: %v", f.Path, err)
+					}
+				}
+			}
+			in.Close()
+			if rr.Err() != nil {
+				t.Errorf("%s: %v", f.Path, rr.Err())
 			}
 		case "rir-delegated-extended":
 			fh, err := os.Open(path)
