@@ -43,13 +43,20 @@ the real sources publish, with the ground truth of the events injected in it:
 
   caida/DATE.as-rel2.txt.bz2, DATE.ppdc-ases.txt.bz2   AS relationships and customer cones
   rpki/DATE/rpki-client.json, rpki-client.csv           VRPs and ASPAs, as rpki-client writes them
+  irr/SOURCE.db.gz                                      RPSL dumps of RIPE, ARIN, APNIC, LACNIC,
+                                                        AFRINIC and RADB
+  rir/delegated-nro-extended-DATE                       RIR delegated-extended statistics
+  peeringdb/peeringdb_2_dump_DATE.json                  PeeringDB networks, orgs and contacts
+  spoofer/sessions-DATE.jsonl                           CAIDA Spoofer sessions
   collectors/NAME/...                                   RIB dumps (every 8 hours) and update files
                                                         (every 5 minutes), RIPE RIS (gzip) or
                                                         RouteViews (bzip2) layout, MRT
-  ground-truth/events.jsonl                             every injected hijack, leak, bogon and
-                                                        RPKI-invalid announcement: culprit,
-                                                        propagators, metric, time window, the
-                                                        collector peers that saw it
+  ground-truth/events.jsonl                             every injected hijack, leak, bogon,
+                                                        RPKI-invalid announcement, contact removal
+                                                        and spoofing network: culprit, propagators,
+                                                        metric, time window, the collector peers
+                                                        that saw it
+  sources.yaml                                          where each kind of data is, for the observatory
   manifest.json                                         every file with its format and SHA-256
 
 ASes, prefixes and origins are drawn from real RouteViews tables (2014 for IPv4,

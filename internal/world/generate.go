@@ -107,7 +107,7 @@ func Generate(opt Options) (*Manifest, error) {
 	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
 		return nil, err
 	}
-	steps := []func() error{g.writeASRel, g.writeRPKI, g.writeDelegated, g.writeIRR, g.writePeeringDB, g.writeSpoofer, g.writeCollectors, g.writeEvents}
+	steps := []func() error{g.writeASRel, g.writeRPKI, g.writeDelegated, g.writeIRR, g.writePeeringDB, g.writeSpoofer, g.writeCollectors, g.writeEvents, g.writeSources}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err

@@ -185,6 +185,22 @@ func readBack(t *testing.T, dir string, m *Manifest, ases, clique, updates int) 
 			if rr.Err() != nil {
 				t.Errorf("%s: %v", f.Path, rr.Err())
 			}
+		case "sources-yaml":
+			// Every path and template it names must match files.
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(string(b), "\n") {
+				_, v, ok := strings.Cut(line, ": ")
+				if !ok || !strings.Contains(v, "/") {
+					continue
+				}
+				glob := strings.NewReplacer("{date}", "20261001", "{month}", "2026.10", "{date_}", "2026_10_01").Replace(strings.TrimSpace(v))
+				if m, _ := filepath.Glob(filepath.Join(dir, glob)); len(m) == 0 {
+					t.Errorf("sources.yaml: %q matches no file", v)
+				}
+			}
 		case "rir-delegated-extended":
 			fh, err := os.Open(path)
 			if err != nil {
