@@ -16,7 +16,7 @@ type EventType string
 const (
 	Hijack          EventType = "hijack"           // M2: another AS originates a victim's prefix
 	SubprefixHijack EventType = "subprefix-hijack" // M2: another AS originates a more-specific
-	Leak            EventType = "leak"             // M1: RFC 7908 type 1, a customer re-announces a provider's routes to another provider
+	Leak            EventType = "leak"             // M1: RFC 7908 types 1-4, routes passed to a neighbour that should not get them
 	BogonPrefix     EventType = "bogon-prefix"     // M3: an AS originates special-purpose or unallocated space
 	BogonASN        EventType = "bogon-asn"        // M4: a private-use ASN appears as origin behind the AS
 	RPKIInvalid     EventType = "rpki-invalid"     // M7RPKI: an origin announces a more-specific its ROA does not allow
@@ -44,11 +44,13 @@ type Event struct {
 	Propagators []bgp.ASN `json:"propagator_asns"`
 	// Victim is the legitimate origin of a hijacked prefix, or of the
 	// leaked routes; 0 otherwise.
-	Victim   bgp.ASN        `json:"victim_asn,omitempty"`
-	Prefixes []netip.Prefix `json:"prefixes"`
-	Start    time.Time      `json:"start"`
-	End      time.Time      `json:"end"`
-	SeenBy   []Sighting     `json:"seen_by"`
+	Victim bgp.ASN `json:"victim_asn,omitempty"`
+	// RFC7908Type is the leak type (RFC 7908 section 3) of a leak.
+	RFC7908Type int            `json:"rfc7908_type,omitempty"`
+	Prefixes    []netip.Prefix `json:"prefixes"`
+	Start       time.Time      `json:"start"`
+	End         time.Time      `json:"end"`
+	SeenBy      []Sighting     `json:"seen_by"`
 
 	changes []change
 }
@@ -100,8 +102,12 @@ func (g *generation) injectEvents(r *rand.Rand) {
 		// Candidates are drawn at random; some do not fit the type (a
 		// leaker whose providers hand it nothing, a prefix without a
 		// ROA): draw again, a bounded number of times.
+		shape := pickWeighted(r, leakWeights, 1) // for leaks: kept across draws
 		for range 50 {
 			e := &Event{Type: typ, Metric: eventMetric[typ], Start: start, End: start.Add(d)}
+			if typ == Leak {
+				e.RFC7908Type = leakShapes[shape].rfcType
+			}
 			if g.makeEvent(r, e) && len(e.changes) > 0 {
 				g.events = append(g.events, e)
 				break
@@ -185,7 +191,7 @@ func (g *generation) makeEvent(r *rand.Rand, e *Event) bool {
 		e.Culprit, e.Prefixes = w.ASes[c].ASN, []netip.Prefix{p}
 		g.originate(e, c, p, nil, false, -1)
 	case Leak:
-		l, ok := randAS(func(a *AS) bool { return a.Tier == Stub && len(a.Providers) >= 2 })
+		l, ok := randAS(func(a *AS) bool { return a.Tier != Tier1 && len(a.Providers)+len(a.Peers) >= 2 })
 		if !ok {
 			return false
 		}
@@ -229,21 +235,72 @@ func (g *generation) prefers(t *table, c, v int32) bool {
 	return t.dist[c] < t.dist[v]
 }
 
-// leak makes leaker l (a customer of providers a and b) announce to b the
-// routes it learned from a: RFC 7908 type 1, a hairpin turn. b takes them
-// as customer routes and passes them on; each collector peer keeps the
-// leaked route when it prefers it to its own.
+// leakShapes are the RFC 7908 leak types a world injects: where the
+// leaker learned the routes (from a provider or a peer) and to whom it
+// passes them (a provider or a peer), with their weights.
+var leakShapes = []struct {
+	rfcType      int
+	fromProvider bool
+	toProvider   bool
+	share        float64
+}{
+	{1, true, true, 0.4},    // hairpin turn: provider's routes to another provider
+	{2, false, false, 0.15}, // lateral: a peer's routes to another peer
+	{3, true, false, 0.2},   // a provider's routes to a peer
+	{4, false, true, 0.25},  // a peer's routes to a provider
+}
+
+// leakWeights are the shares of leakShapes.
+var leakWeights = func() []float64 {
+	w := make([]float64, len(leakShapes))
+	for i, s := range leakShapes {
+		w[i] = s.share
+	}
+	return w
+}()
+
+// leak makes leaker l pass routes it learned from one neighbour to another
+// that should not get them (RFC 7908 types 1 to 4). The receiving
+// neighbour takes them as customer routes (from its customer l) or peer
+// routes (from its peer l); each collector peer keeps a leaked route when
+// it prefers it to its own, judged by how it reaches the receiver.
 func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 	w, rt := g.w, g.router
-	ps := w.ASes[l].Providers
-	i := r.IntN(len(ps))
-	j := (i + 1 + r.IntN(len(ps)-1)) % len(ps)
-	a, b := ps[i], ps[j]
-	tl, tb := rt.table(l), rt.table(b)
-	// Leaked: routes l learned from a, for a sample of origins.
+	var shape = leakShapes[0]
+	for _, s := range leakShapes {
+		if s.rfcType == e.RFC7908Type {
+			shape = s
+		}
+	}
+	la := &w.ASes[l]
+	from, to := la.Peers, la.Peers
+	if shape.fromProvider {
+		from = la.Providers
+	}
+	if shape.toProvider {
+		to = la.Providers
+	}
+	if len(from) == 0 || len(to) == 0 {
+		return false
+	}
+	x, y := from[r.IntN(len(from))], to[r.IntN(len(to))]
+	if x == y {
+		return false
+	}
+	fromKind := kindPeer
+	if shape.fromProvider {
+		fromKind = kindProvider
+	}
+	// At the receiver the leak is a customer route (from its customer l)
+	// or a peer route (from its peer l).
+	atY := kindPeer
+	if shape.toProvider {
+		atY = kindCustomer
+	}
+	tl, ty := rt.table(l), rt.table(y)
 	var origins []int32
 	for o := range int32(len(w.ASes)) {
-		if tl.kind[o] == kindProvider && tl.via[o] == a && len(w.ASes[o].IPv4) > 0 {
+		if tl.kind[o] == fromKind && tl.via[o] == x && len(w.ASes[o].IPv4) > 0 {
 			origins = append(origins, o)
 		}
 	}
@@ -252,18 +309,23 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 	}
 	r.Shuffle(len(origins), func(i, j int) { origins[i], origins[j] = origins[j], origins[i] })
 	origins = origins[:min(len(origins), 1+r.IntN(40))]
-	e.Culprit, e.Propagators = w.ASes[l].ASN, []bgp.ASN{w.ASes[b].ASN}
+	e.Culprit, e.Propagators, e.RFC7908Type = la.ASN, []bgp.ASN{w.ASes[y].ASN}, shape.rfcType
+	var yCone *cone
+	if atY == kindPeer {
+		yCone = rt.cone(y)
+	}
 	for _, o := range origins {
-		// b adopts the leak when it beats its own route: a customer route
-		// one AS longer than l's.
 		dl := tl.dist[o] + 1
-		if tb.kind[o] == kindCustomer && tb.dist[o] <= dl || tb.kind[o] == kindSelf {
-			continue
+		if !rt.better(ty, o, atY, dl, l) {
+			continue // the receiver keeps its own route
+		}
+		lpath := g.asPath(l, o) // l, x, ..., o
+		if slices.Contains(lpath[1:], w.ASes[y].ASN) {
+			continue // the receiver is on the path: it would reject it
 		}
 		if e.Victim == 0 {
 			e.Victim = w.ASes[o].ASN
 		}
-		lpath := g.asPath(l, o) // l, a, ..., o
 		for _, p := range w.ASes[o].IPv4[:min(len(w.ASes[o].IPv4), 3)] {
 			e.Prefixes = append(e.Prefixes, p.Prefix)
 			for ci := range w.Collectors {
@@ -274,18 +336,29 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 					var k routeKind
 					var d uint16
 					var path []bgp.ASN
-					if peer.AS == b {
-						k, d = kindCustomer, dl
-						path = append([]bgp.ASN{w.ASes[b].ASN}, lpath...)
-					} else {
-						// The peer reaches the leak through its route to b.
-						k, d = tp.kind[b], tp.dist[b]+dl
-						if k == kindSelf {
+					switch {
+					case peer.AS == y:
+						k, d = atY, dl
+						path = append([]bgp.ASN{w.ASes[y].ASN}, lpath...)
+					case atY == kindCustomer:
+						// A customer route: y passes it to everyone.
+						k, d = tp.kind[y], tp.dist[y]+dl
+						path = append(g.asPath(peer.AS, y), lpath...)
+					default:
+						// A peer route: y passes it to its customer cone only.
+						ci, in := yCone.find(peer.AS)
+						if !in {
 							continue
 						}
-						path = append(g.asPath(peer.AS, b), lpath...)
+						k, d = kindProvider, yCone.dist[ci]+dl
+						down := rt.appendConePath(nil, y, peer.AS) // y's child, ..., peer
+						for i := len(down) - 1; i >= 0; i-- {
+							path = append(path, w.ASes[down[i]].ASN)
+						}
+						path = append(path, w.ASes[y].ASN)
+						path = append(path, lpath...)
 					}
-					if !peer.exports(k) || tp.kind[o] != kindNone && (tp.kind[o] < k || tp.kind[o] == k && tp.dist[o] <= d) {
+					if !peer.exports(k) || hasLoop(path) || tp.kind[o] != kindNone && (tp.kind[o] < k || tp.kind[o] == k && tp.dist[o] <= d) {
 						continue
 					}
 					e.changes = append(e.changes, change{collector: ci, peer: pi, prefix: p.Prefix, path: path})
@@ -298,6 +371,17 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 	e.Prefixes = slices.Compact(e.Prefixes)
 	e.SeenBy = compactSightings(e.SeenBy)
 	return true
+}
+
+// hasLoop reports whether an AS appears twice in a path: BGP speakers
+// reject such routes (RFC 4271 9.1.2).
+func hasLoop(path []bgp.ASN) bool {
+	for i, a := range path {
+		if slices.Contains(path[i+1:], a) {
+			return true
+		}
+	}
+	return false
 }
 
 func compactSightings(s []Sighting) []Sighting {

@@ -49,7 +49,7 @@ func (g *generation) writeIRR() error {
 		inRADB := r.Float64() < radbShare
 		m := &rpsl.Object{}
 		m.Add("mntner", mnt)
-		m.Add("descr", a.Name)
+		m.Add("descr", rpslText(a.Name))
 		m.Add("admin-c", fmt.Sprintf("NOC%d-%s", a.ASN, src))
 		m.Add("upd-to", fmt.Sprintf("noc@as%d.example", a.ASN))
 		m.Add("auth", "PGPKEY-"+fmt.Sprintf("%08X", uint32(a.ASN)*2654435761))
@@ -81,7 +81,7 @@ func (g *generation) writeIRR() error {
 		if len(a.Customers) > 0 {
 			set := &rpsl.Object{}
 			set.Add("as-set", asSetName(a))
-			set.Add("descr", "customers of "+asName(a))
+			set.Add("descr", rpslText("customers of "+asName(a)))
 			members := []string{fmt.Sprintf("AS%d", a.ASN)}
 			for _, c := range a.Customers {
 				ca := &w.ASes[c]
@@ -209,4 +209,15 @@ func (g *generation) pathologicalSets(r *rand.Rand, add func(string, *rpsl.Objec
 		set.Add("mnt-by", "MAINT-WORLD")
 		add("RADB", set)
 	}
+}
+
+// rpslText makes free text fit an RPSL value: no '#' (a comment, RFC
+// 2622 2) and no control characters.
+func rpslText(s string) string {
+	return strings.Map(func(c rune) rune {
+		if c == '#' || c < ' ' || c == 0x7f {
+			return ' '
+		}
+		return c
+	}, s)
 }
