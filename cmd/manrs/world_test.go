@@ -37,7 +37,20 @@ func TestWorldGenerate(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "validated against") {
 		t.Errorf("rov on the world: exit %d\n%s", code, stdout)
 	}
+	// verify reads it all back; a damaged file fails it.
+	code, stdout, stderr = runCmd(t, "world", "verify", "--json", dir)
+	if code != exitOK || strings.Count(stdout, "\n") != len(manifest.Files) || strings.Contains(stdout, `"error"`) {
+		t.Fatalf("verify: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sources.yaml"), []byte("rpki: nowhere/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCmd(t, "world", "verify", dir)
+	if code != exitFailure || !strings.Contains(stdout, "FAIL sources-yaml") || !strings.Contains(stderr, "1 of ") {
+		t.Errorf("verify of a damaged world: exit %d\n%s%s", code, stdout, stderr)
+	}
 	for _, args := range [][]string{
+		{"world", "verify"},
 		{"world", "generate", "--scale", "tiny"},
 		{"world", "generate", "--scale", "huge", "--out", dir},
 		{"world", "generate", "--days", "0", "--out", dir},

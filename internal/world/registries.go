@@ -210,6 +210,8 @@ func (g *generation) writeSpoofer() error {
 	w := g.w
 	r := rng(g.opt.Seed, "spoofer")
 	sid := uint64(1_000_000)
+	// A small world still gets a few sessions a day.
+	daily := max(spooferDaily, 5/float64(len(w.ASes)))
 	for d := 0; d < g.opt.Days; d++ {
 		t := g.opt.Start.AddDate(0, 0, d)
 		var sessions []spoofer.Session
@@ -217,7 +219,7 @@ func (g *generation) writeSpoofer() error {
 			a := &w.ASes[i]
 			newly := !g.spoofFrom[i].IsZero() && !t.Before(g.spoofFrom[i])
 			// A network that starts to spoof is tested that day.
-			if len(a.IPv4) == 0 || r.Float64() >= spooferDaily && !(newly && g.spoofFrom[i].Equal(t)) {
+			if len(a.IPv4) == 0 || r.Float64() >= daily && !(newly && g.spoofFrom[i].Equal(t)) {
 				continue
 			}
 			s := spoofer.Session{Time: t.Add(time.Duration(r.IntN(86400)) * time.Second), Country: "zzz"}
