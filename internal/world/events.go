@@ -16,7 +16,7 @@ type EventType string
 const (
 	Hijack          EventType = "hijack"           // M2: another AS originates a victim's prefix
 	SubprefixHijack EventType = "subprefix-hijack" // M2: another AS originates a more-specific
-	Leak            EventType = "leak"             // M1: RFC 7908 types 1-4, routes passed to a neighbour that should not get them
+	Leak            EventType = "leak"             // M1: RFC 7908 types 1-6, routes passed to a neighbour that should not get them (type 5, re-origination, raises M2)
 	BogonPrefix     EventType = "bogon-prefix"     // M3: an AS originates special-purpose or unallocated space
 	BogonASN        EventType = "bogon-asn"        // M4: a private-use ASN appears as origin behind the AS
 	RPKIInvalid     EventType = "rpki-invalid"     // M7RPKI: an origin announces a more-specific its ROA does not allow
@@ -191,7 +191,21 @@ func (g *generation) makeEvent(r *rand.Rand, e *Event) bool {
 		e.Culprit, e.Prefixes = w.ASes[c].ASN, []netip.Prefix{p}
 		g.originate(e, c, p, nil, false, -1)
 	case Leak:
-		l, ok := randAS(func(a *AS) bool { return a.Tier != Tier1 && len(a.Providers)+len(a.Peers) >= 2 })
+		// A leaker with neighbours of the kinds its leak type needs.
+		l, ok := randAS(func(a *AS) bool {
+			if a.Tier == Tier1 {
+				return false
+			}
+			switch e.RFC7908Type {
+			case 1, 5:
+				return len(a.Providers) >= 2
+			case 2:
+				return len(a.Peers) >= 2
+			case 3, 4:
+				return len(a.Providers) > 0 && len(a.Peers) > 0
+			}
+			return len(a.Providers) > 0 && len(a.IPv4) > 0
+		})
 		if !ok {
 			return false
 		}
@@ -235,19 +249,21 @@ func (g *generation) prefers(t *table, c, v int32) bool {
 	return t.dist[c] < t.dist[v]
 }
 
-// leakShapes are the RFC 7908 leak types a world injects: where the
-// leaker learned the routes (from a provider or a peer) and to whom it
-// passes them (a provider or a peer), with their weights.
+// leakShapes are the RFC 7908 (section 3) leak types a world injects:
+// where the leaker learned the routes (from a provider or a peer), to
+// whom it passes them (a provider or a peer), and how, with their weights.
 var leakShapes = []struct {
 	rfcType      int
 	fromProvider bool
 	toProvider   bool
 	share        float64
 }{
-	{1, true, true, 0.4},    // hairpin turn: provider's routes to another provider
-	{2, false, false, 0.15}, // lateral: a peer's routes to another peer
-	{3, true, false, 0.2},   // a provider's routes to a peer
-	{4, false, true, 0.25},  // a peer's routes to a provider
+	{1, true, true, 0.3},   // hairpin turn: a provider's routes to another provider
+	{2, false, false, 0.1}, // lateral: a peer's routes to another peer
+	{3, true, false, 0.15}, // a provider's routes to a peer
+	{4, false, true, 0.2},  // a peer's routes to a provider
+	{5, true, true, 0.1},   // a provider's routes re-originated to another provider
+	{6, false, true, 0.15}, // internal more-specifics of its own prefixes to a provider
 }
 
 // leakWeights are the shares of leakShapes.
@@ -259,11 +275,16 @@ var leakWeights = func() []float64 {
 	return w
 }()
 
-// leak makes leaker l pass routes it learned from one neighbour to another
-// that should not get them (RFC 7908 types 1 to 4). The receiving
-// neighbour takes them as customer routes (from its customer l) or peer
-// routes (from its peer l); each collector peer keeps a leaked route when
-// it prefers it to its own, judged by how it reaches the receiver.
+// leak makes leaker l pass routes to a neighbour that should not get
+// them. Types 1 to 4 pass on routes learned from another neighbour, with
+// their path; type 5 passes them on as if l originated them, so that
+// outside they look like a hijack whose traffic still reaches the
+// origin (and the metric is that of a hijack); type 6 announces
+// more-specifics of l's own prefixes that were never announced. The
+// receiving neighbour takes the routes as customer routes (from its
+// customer l) or peer routes (from its peer l); each collector peer keeps
+// a leaked route when it prefers it to its own, judged by how it reaches
+// the receiver.
 func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 	w, rt := g.w, g.router
 	var shape = leakShapes[0]
@@ -280,94 +301,150 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 	if shape.toProvider {
 		to = la.Providers
 	}
-	if len(from) == 0 || len(to) == 0 {
+	if len(to) == 0 || shape.rfcType != 6 && len(from) == 0 {
 		return false
 	}
-	x, y := from[r.IntN(len(from))], to[r.IntN(len(to))]
-	if x == y {
-		return false
-	}
-	fromKind := kindPeer
-	if shape.fromProvider {
-		fromKind = kindProvider
-	}
+	y := to[r.IntN(len(to))]
 	// At the receiver the leak is a customer route (from its customer l)
 	// or a peer route (from its peer l).
 	atY := kindPeer
 	if shape.toProvider {
 		atY = kindCustomer
 	}
-	tl, ty := rt.table(l), rt.table(y)
-	var origins []int32
-	for o := range int32(len(w.ASes)) {
-		if tl.kind[o] == fromKind && tl.via[o] == x && len(w.ASes[o].IPv4) > 0 {
-			origins = append(origins, o)
-		}
-	}
-	if len(origins) == 0 {
-		return false
-	}
-	r.Shuffle(len(origins), func(i, j int) { origins[i], origins[j] = origins[j], origins[i] })
-	origins = origins[:min(len(origins), 1+r.IntN(40))]
 	e.Culprit, e.Propagators, e.RFC7908Type = la.ASN, []bgp.ASN{w.ASes[y].ASN}, shape.rfcType
 	var yCone *cone
 	if atY == kindPeer {
 		yCone = rt.cone(y)
 	}
-	for _, o := range origins {
-		dl := tl.dist[o] + 1
-		if !rt.better(ty, o, atY, dl, l) {
-			continue // the receiver keeps its own route
-		}
-		lpath := g.asPath(l, o) // l, x, ..., o
-		if slices.Contains(lpath[1:], w.ASes[y].ASN) {
-			continue // the receiver is on the path: it would reject it
-		}
-		if e.Victim == 0 {
-			e.Victim = w.ASes[o].ASN
-		}
-		for _, p := range w.ASes[o].IPv4[:min(len(w.ASes[o].IPv4), 3)] {
-			e.Prefixes = append(e.Prefixes, p.Prefix)
-			for ci := range w.Collectors {
-				col := &w.Collectors[ci]
-				for pi := range col.Peers {
-					peer := &col.Peers[pi]
-					tp := rt.table(peer.AS)
-					var k routeKind
-					var d uint16
-					var path []bgp.ASN
-					switch {
-					case peer.AS == y:
-						k, d = atY, dl
-						path = append([]bgp.ASN{w.ASes[y].ASN}, lpath...)
-					case atY == kindCustomer:
-						// A customer route: y passes it to everyone.
-						k, d = tp.kind[y], tp.dist[y]+dl
-						path = append(g.asPath(peer.AS, y), lpath...)
-					default:
-						// A peer route: y passes it to its customer cone only.
-						ci, in := yCone.find(peer.AS)
-						if !in {
-							continue
-						}
-						k, d = kindProvider, yCone.dist[ci]+dl
-						down := rt.appendConePath(nil, y, peer.AS) // y's child, ..., peer
-						for i := len(down) - 1; i >= 0; i-- {
-							path = append(path, w.ASes[down[i]].ASN)
-						}
-						path = append(path, w.ASes[y].ASN)
-						path = append(path, lpath...)
-					}
-					if !peer.exports(k) || hasLoop(path) || tp.kind[o] != kindNone && (tp.kind[o] < k || tp.kind[o] == k && tp.dist[o] <= d) {
+	tl, ty := rt.table(l), rt.table(y)
+
+	// spread sends route p with path lpath (from l on) through y to the
+	// collector peers. When o >= 0 the route competes with each peer's
+	// own route to origin o, at distance d from l.
+	spread := func(p netip.Prefix, lpath []bgp.ASN, o int32, dl uint16) {
+		e.Prefixes = append(e.Prefixes, p)
+		for ci := range w.Collectors {
+			col := &w.Collectors[ci]
+			for pi := range col.Peers {
+				peer := &col.Peers[pi]
+				tp := rt.table(peer.AS)
+				var k routeKind
+				var d uint16
+				var path []bgp.ASN
+				switch {
+				case peer.AS == y:
+					k, d = atY, dl
+					path = append([]bgp.ASN{w.ASes[y].ASN}, lpath...)
+				case atY == kindCustomer:
+					// A customer route: y passes it to everyone.
+					if tp.kind[y] == kindNone {
 						continue
 					}
-					e.changes = append(e.changes, change{collector: ci, peer: pi, prefix: p.Prefix, path: path})
-					e.SeenBy = append(e.SeenBy, Sighting{Collector: col.Name, PeerASN: w.ASes[peer.AS].ASN, PeerIP: peer.Addr4})
+					k, d = tp.kind[y], tp.dist[y]+dl
+					path = append(g.asPath(peer.AS, y), lpath...)
+				default:
+					// A peer route: y passes it to its customer cone only.
+					ci, in := yCone.find(peer.AS)
+					if !in {
+						continue
+					}
+					k, d = kindProvider, yCone.dist[ci]+dl
+					down := rt.appendConePath(nil, y, peer.AS) // y's child, ..., peer
+					for i := len(down) - 1; i >= 0; i-- {
+						path = append(path, w.ASes[down[i]].ASN)
+					}
+					path = append(path, w.ASes[y].ASN)
+					path = append(path, lpath...)
 				}
+				if !peer.exports(k) || hasLoop(path) {
+					continue
+				}
+				if o >= 0 && tp.kind[o] != kindNone && (tp.kind[o] < k || tp.kind[o] == k && tp.dist[o] <= d) {
+					continue
+				}
+				e.changes = append(e.changes, change{collector: ci, peer: pi, prefix: p, path: path})
+				e.SeenBy = append(e.SeenBy, Sighting{Collector: col.Name, PeerASN: w.ASes[peer.AS].ASN, PeerIP: peer.Addr4})
 			}
 		}
 	}
-	slices.SortFunc(e.Prefixes, func(x, y netip.Prefix) int { return x.Addr().Compare(y.Addr()) })
+
+	if shape.rfcType == 6 {
+		// Internal more-specifics: a few /24s or shorter carved from
+		// l's own covering prefixes.
+		var own []netip.Prefix
+		for _, p := range la.IPv4 {
+			if p.Prefix.Bits() < 24 {
+				own = append(own, p.Prefix)
+			}
+		}
+		if len(own) == 0 {
+			return false
+		}
+		path := []bgp.ASN{la.ASN}
+		for range 1 + r.IntN(8) {
+			p := own[r.IntN(len(own))]
+			bits := p.Bits() + 1 + r.IntN(24-p.Bits())
+			span := uint32(1) << (bits - p.Bits())
+			off := uint32(r.IntN(int(span))) << (32 - bits)
+			b := p.Addr().As4()
+			v := (uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])) + off
+			q := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
+			if !slices.ContainsFunc(la.IPv4, func(x Prefix) bool { return x.Prefix == q }) {
+				spread(q, path, -1, 1)
+			}
+		}
+	} else {
+		x := from[r.IntN(len(from))]
+		if x == y {
+			return false
+		}
+		fromKind := kindPeer
+		if shape.fromProvider {
+			fromKind = kindProvider
+		}
+		var origins []int32
+		for o := range int32(len(w.ASes)) {
+			if tl.kind[o] == fromKind && tl.via[o] == x && len(w.ASes[o].IPv4) > 0 {
+				origins = append(origins, o)
+			}
+		}
+		if len(origins) == 0 {
+			return false
+		}
+		r.Shuffle(len(origins), func(i, j int) { origins[i], origins[j] = origins[j], origins[i] })
+		origins = origins[:min(len(origins), 1+r.IntN(40))]
+		if shape.rfcType == 5 {
+			origins = origins[:min(len(origins), 3)]
+			e.Metric = eventMetric[Hijack]
+		}
+		for _, o := range origins {
+			lpath, dl := g.asPath(l, o), tl.dist[o]+1 // l, x, ..., o
+			if shape.rfcType == 5 {
+				lpath, dl = lpath[:1], 1
+			}
+			if !rt.better(ty, o, atY, dl, l) {
+				continue // the receiver keeps its own route
+			}
+			if slices.Contains(lpath[1:], w.ASes[y].ASN) {
+				continue // the receiver is on the path: it would reject it
+			}
+			if e.Victim == 0 {
+				e.Victim = w.ASes[o].ASN
+			}
+			for _, p := range w.ASes[o].IPv4[:min(len(w.ASes[o].IPv4), 3)] {
+				spread(p.Prefix, lpath, o, dl)
+			}
+		}
+	}
+	if len(e.Prefixes) == 0 {
+		return false
+	}
+	slices.SortFunc(e.Prefixes, func(x, y netip.Prefix) int {
+		if c := x.Addr().Compare(y.Addr()); c != 0 {
+			return c
+		}
+		return x.Bits() - y.Bits()
+	})
 	e.Prefixes = slices.Compact(e.Prefixes)
 	e.SeenBy = compactSightings(e.SeenBy)
 	return true

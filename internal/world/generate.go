@@ -82,6 +82,25 @@ type Manifest struct {
 
 // Generate builds the world of opt and writes it to opt.Out.
 func Generate(opt Options) (*Manifest, error) {
+	g, err := prepare(opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(g.opt.Out, 0o755); err != nil {
+		return nil, err
+	}
+	steps := []func() error{g.writeASRel, g.writeRPKI, g.writeDelegated, g.writeIRR, g.writePeeringDB, g.writeSpoofer, g.writeCollectors, g.writeEvents, g.writeSources}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return g.writeManifest()
+}
+
+// prepare builds the world of opt, its routing and its events, all that
+// precedes writing.
+func prepare(opt Options) (*generation, error) {
 	if opt.Days < 1 {
 		return nil, fmt.Errorf("world: days must be at least 1")
 	}
@@ -104,16 +123,7 @@ func Generate(opt Options) (*Manifest, error) {
 	g.buildContacts(rng(opt.Seed, "peeringdb"))
 	g.buildSpoofing(rng(opt.Seed, "spoofing"))
 	g.injectRegistryEvents(rng(opt.Seed, "registry-events"))
-	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
-		return nil, err
-	}
-	steps := []func() error{g.writeASRel, g.writeRPKI, g.writeDelegated, g.writeIRR, g.writePeeringDB, g.writeSpoofer, g.writeCollectors, g.writeEvents, g.writeSources}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return nil, err
-		}
-	}
-	return g.writeManifest()
+	return g, nil
 }
 
 func (g *generation) progress(format string, a ...any) {

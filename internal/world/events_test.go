@@ -1,0 +1,183 @@
+package world
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/manrs/manrs/internal/bgp"
+	"github.com/manrs/manrs/internal/decompress"
+	"github.com/manrs/manrs/internal/mrt"
+)
+
+// checkPath reports whether an AS path seen for event e has the shape
+// of its type: the culprit where the type puts it.
+func checkPath(e *Event, path []bgp.ASN) error {
+	if len(path) == 0 {
+		return fmt.Errorf("empty path")
+	}
+	if hasLoop(path) {
+		return fmt.Errorf("path %v has a loop", path)
+	}
+	origin := path[len(path)-1]
+	// at reports whether the ASes a, b appear in a row from index i.
+	adjacent := func(a, b bgp.ASN) int {
+		for i := 0; i+1 < len(path); i++ {
+			if path[i] == a && path[i+1] == b {
+				return i
+			}
+		}
+		return -1
+	}
+	switch e.Type {
+	case Hijack, SubprefixHijack, BogonPrefix, RPKIInvalid:
+		if origin != e.Culprit {
+			return fmt.Errorf("origin %d of %v, want culprit %d", origin, path, e.Culprit)
+		}
+	case BogonASN:
+		if origin < 64512 || origin > 65534 || len(path) < 2 || path[len(path)-2] != e.Culprit {
+			return fmt.Errorf("path %v does not end with culprit %d and a private ASN", path, e.Culprit)
+		}
+	case Leak:
+		i := adjacent(e.Propagators[0], e.Culprit)
+		switch e.RFC7908Type {
+		case 1, 2, 3, 4:
+			// The culprit passes on a neighbour's route: more follows it.
+			if i < 0 || i+2 >= len(path) {
+				return fmt.Errorf("type %d: path %v lacks %d %d and the route it learned", e.RFC7908Type, path, e.Propagators[0], e.Culprit)
+			}
+		case 5, 6:
+			// The culprit announces the route as its own.
+			if i < 0 || i+2 != len(path) {
+				return fmt.Errorf("type %d: path %v does not end with %d %d", e.RFC7908Type, path, e.Propagators[0], e.Culprit)
+			}
+		default:
+			return fmt.Errorf("leak of RFC 7908 type %d", e.RFC7908Type)
+		}
+	}
+	return nil
+}
+
+// TestEventShapes draws many events of every type, and leaks of every
+// RFC 7908 type, in a small world, and checks each route they put in a
+// collector peer's table.
+func TestEventShapes(t *testing.T) {
+	sc, _ := ParseScale("small")
+	g, err := prepare(Options{Seed: 5, Scale: sc, Days: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	kinds := []Event{{Type: Hijack}, {Type: SubprefixHijack}, {Type: BogonPrefix}, {Type: BogonASN}, {Type: RPKIInvalid}}
+	for _, s := range leakShapes {
+		kinds = append(kinds, Event{Type: Leak, RFC7908Type: s.rfcType})
+	}
+	for _, k := range kinds {
+		made := 0
+		for range 300 {
+			e := k
+			e.Metric = eventMetric[e.Type]
+			if !g.makeEvent(r, &e) || len(e.changes) == 0 {
+				continue
+			}
+			made++
+			if e.Culprit == 0 || len(e.Prefixes) == 0 || len(e.SeenBy) == 0 {
+				t.Errorf("%s %d: incomplete ground truth %+v", e.Type, e.RFC7908Type, e)
+			}
+			if e.Type == Leak && (e.Metric == "M2") != (e.RFC7908Type == 5) {
+				t.Errorf("leak type %d has metric %s", e.RFC7908Type, e.Metric)
+			}
+			for _, c := range e.changes {
+				if !slices.Contains(e.Prefixes, c.prefix) {
+					t.Errorf("%s: route for %s, not a prefix of the event", e.Type, c.prefix)
+				}
+				if err := checkPath(&e, c.path); err != nil {
+					t.Errorf("%s: %v", e.Type, err)
+				}
+			}
+			if made == 20 {
+				break
+			}
+		}
+		if made < 5 {
+			t.Errorf("%s (RFC 7908 type %d): %d events in 300 draws", k.Type, k.RFC7908Type, made)
+		}
+	}
+}
+
+// TestGroundTruthInMRT reads a world's update files and checks that every
+// routing event of its ground truth was announced, in its time window, by
+// a collector peer it names, with the path its type implies.
+func TestGroundTruthInMRT(t *testing.T) {
+	dir := t.TempDir()
+	m := generateScale(t, "small", 11, dir, time.Hour)
+	var events []*Event
+	fh, err := os.Open(filepath.Join(dir, "ground-truth/events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		e := new(Event)
+		if err := json.Unmarshal(sc.Bytes(), e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Type != ContactRemoved && e.Type != Spoofing {
+			events = append(events, e)
+		}
+	}
+	fh.Close()
+	if len(events) == 0 {
+		t.Fatal("no routing events")
+	}
+	found := make([]bool, len(events))
+	for _, f := range m.Files {
+		if f.Format != "mrt-bgp4mp" {
+			continue
+		}
+		in, _, err := decompress.Open(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := mrt.NewReader(in, f.Path)
+		var routes []mrt.Route
+		var path []bgp.ASN
+		for r.Next() {
+			rec := r.Record()
+			routes = rec.AppendRoutes(routes[:0])
+			for _, rt := range routes {
+				if rt.Withdrawn {
+					continue
+				}
+				path = rt.Attrs.Path().AppendSequence(path[:0])
+				at := time.Unix(int64(rt.Timestamp), 0)
+				for i, e := range events {
+					if found[i] || at.Before(e.Start) || !at.Before(e.End) || !slices.Contains(e.Prefixes, rt.Prefix) {
+						continue
+					}
+					if !slices.ContainsFunc(e.SeenBy, func(s Sighting) bool { return s.PeerASN == rt.PeerAS && s.PeerIP == rt.PeerAddr }) {
+						continue
+					}
+					if checkPath(e, path) == nil {
+						found[i] = true
+					}
+				}
+			}
+		}
+		in.Close()
+		if r.Err() != nil {
+			t.Fatal(r.Err())
+		}
+	}
+	for i, e := range events {
+		if !found[i] {
+			t.Errorf("event %s (%s, culprit %d, %v) is not in the update files", e.ID, e.Type, e.Culprit, e.Prefixes)
+		}
+	}
+}
