@@ -2,6 +2,7 @@ package world
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,7 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/manrs/manrs/internal/asrel"
@@ -54,26 +58,49 @@ func Verify(dir string, opt VerifyOptions) (*Manifest, []FileCheck, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, nil, fmt.Errorf("world: manifest.json: %w", err)
 	}
-	checks := make([]FileCheck, 0, len(m.Files))
-	for _, f := range m.Files {
-		if opt.Progress != nil {
-			opt.Progress(f.Path)
-		}
-		c := FileCheck{ManifestFile: f}
-		path := filepath.Join(dir, filepath.FromSlash(f.Path))
-		n, err := verifyFile(path, f)
-		if err == nil && f.Format == "sources-yaml" {
-			err = verifySources(dir, path, m.Start)
-		}
-		if err == nil && opt.Bgpdump != "" && strings.HasPrefix(f.Format, "mrt-") {
-			err = bgpdumpCheck(opt.Bgpdump, path)
-		}
-		c.Items = n
-		if err != nil {
-			c.Err = err.Error()
-		}
-		checks = append(checks, c)
+	// Files are checked in parallel, bgpdump runs included; the results
+	// keep the manifest's order.
+	checks := make([]FileCheck, len(m.Files))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex // guards opt.Progress
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range jobs {
+				f := m.Files[i]
+				if opt.Progress != nil {
+					mu.Lock()
+					opt.Progress(f.Path)
+					mu.Unlock()
+				}
+				c := FileCheck{ManifestFile: f}
+				path := filepath.Join(dir, filepath.FromSlash(f.Path))
+				n, err := verifyFile(path, f)
+				if err == nil && f.Format == "sources-yaml" {
+					err = verifySources(dir, path, m.Start)
+				}
+				if err == nil && opt.Bgpdump != "" && strings.HasPrefix(f.Format, "mrt-") {
+					err = bgpdumpCheck(opt.Bgpdump, path)
+				}
+				c.Items = n
+				if err != nil {
+					c.Err = err.Error()
+				}
+				checks[i] = c
+			}
+		})
 	}
+	// Largest first, so that a big file does not start last.
+	order := make([]int, len(m.Files))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(m.Files[b].Size, m.Files[a].Size) })
+	for _, i := range order {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
 	return &m, checks, nil
 }
 
