@@ -16,7 +16,7 @@ type EventType string
 const (
 	Hijack          EventType = "hijack"           // M2: another AS originates a victim's prefix
 	SubprefixHijack EventType = "subprefix-hijack" // M2: another AS originates a more-specific
-	Leak            EventType = "leak"             // M1: RFC 7908 types 1-6, routes passed to a neighbour that should not get them (type 5, re-origination, raises M2)
+	Leak            EventType = "leak"             // M1: RFC 7908 types 1-6, routes passed to a neighbour that should not get them (type 5, re-origination, raises M2; type 6, internal more-specifics, M7RPKI)
 	BogonPrefix     EventType = "bogon-prefix"     // M3: an AS originates special-purpose or unallocated space
 	BogonASN        EventType = "bogon-asn"        // M4: a private-use ASN appears as origin behind the AS
 	RPKIInvalid     EventType = "rpki-invalid"     // M7RPKI: an origin announces a more-specific its ROA does not allow
@@ -280,7 +280,8 @@ var leakWeights = func() []float64 {
 // their path; type 5 passes them on as if l originated them, so that
 // outside they look like a hijack whose traffic still reaches the
 // origin (and the metric is that of a hijack); type 6 announces
-// more-specifics of l's own prefixes that were never announced. The
+// more-specifics of l's own prefixes that were never announced, which
+// its ROAs make RPKI-invalid (and the metric is M7RPKI's). The
 // receiving neighbour takes the routes as customer routes (from its
 // customer l) or peer routes (from its peer l); each collector peer keeps
 // a leaked route when it prefers it to its own, judged by how it reaches
@@ -370,13 +371,16 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 
 	if shape.rfcType == 6 {
 		// Internal more-specifics: a few /24s or shorter carved from
-		// l's own covering prefixes.
+		// l's own prefixes that its ROAs cover, and that the ROAs do
+		// not allow. Outside, that is how such a leak shows: as
+		// RPKI-invalid routes (its path has no valley to find).
 		var own []netip.Prefix
 		for _, p := range la.IPv4 {
-			if p.Prefix.Bits() < 24 {
+			if p.Prefix.Bits() < 24 && g.roaCovers(p.Prefix, la.ASN) {
 				own = append(own, p.Prefix)
 			}
 		}
+		e.Metric = eventMetric[RPKIInvalid]
 		if len(own) == 0 {
 			return false
 		}
@@ -389,7 +393,7 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 			b := p.Addr().As4()
 			v := (uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])) + off
 			q := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
-			if !slices.ContainsFunc(la.IPv4, func(x Prefix) bool { return x.Prefix == q }) {
+			if !g.roaAllows(q, la.ASN) && !slices.ContainsFunc(la.IPv4, func(x Prefix) bool { return x.Prefix == q }) {
 				spread(q, path, -1, 1)
 			}
 		}

@@ -2,6 +2,7 @@ package world
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -90,8 +91,15 @@ func TestEventShapes(t *testing.T) {
 			if e.Culprit == 0 || len(e.Prefixes) == 0 || len(e.SeenBy) == 0 {
 				t.Errorf("%s %d: incomplete ground truth %+v", e.Type, e.RFC7908Type, e)
 			}
-			if e.Type == Leak && (e.Metric == "M2") != (e.RFC7908Type == 5) {
+			if want := map[int]string{5: "M2", 6: "M7RPKI"}[e.RFC7908Type]; e.Type == Leak && e.Metric != cmp.Or(want, "M1") {
 				t.Errorf("leak type %d has metric %s", e.RFC7908Type, e.Metric)
+			}
+			if e.Type == Leak && e.RFC7908Type == 6 {
+				for _, p := range e.Prefixes {
+					if g.roaAllows(p, e.Culprit) || !g.roaCovers(p, e.Culprit) {
+						t.Errorf("leak type 6 of %s by AS%d is not RPKI-invalid", p, e.Culprit)
+					}
+				}
 			}
 			for _, c := range e.changes {
 				if !slices.Contains(e.Prefixes, c.prefix) {
