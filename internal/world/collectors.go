@@ -28,6 +28,14 @@ type CollectorPeer struct {
 	Full bool
 }
 
+// addr is the peer's address on the session that carries p.
+func (p *CollectorPeer) addr(q netip.Prefix) netip.Addr {
+	if q.Addr().Is6() {
+		return p.Addr6
+	}
+	return p.Addr4
+}
+
 // collectorNames are the names of the collectors of a world, by style.
 var collectorNames = []struct{ name, style string }{
 	{"rrc00", "ris"}, {"route-views2", "routeviews"}, {"rrc01", "ris"}, {"route-views.linx", "routeviews"},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/manrs/manrs/internal/bgp"
+	"github.com/manrs/manrs/internal/rov"
 )
 
 // EventType is a kind of injected routing event.
@@ -20,10 +21,15 @@ const (
 	BogonPrefix     EventType = "bogon-prefix"     // M3: an AS originates special-purpose or unallocated space
 	BogonASN        EventType = "bogon-asn"        // M4: a private-use ASN appears as origin behind the AS
 	RPKIInvalid     EventType = "rpki-invalid"     // M7RPKI: an origin announces a more-specific its ROA does not allow
+	// Misorigination is a standing condition (Baseline): an origin that
+	// no ROA and no route object authorises, under another AS's ROA (a
+	// ROA left behind by a previous holder, a customer's more-specific
+	// under its provider's ROA).
+	Misorigination EventType = "misorigination" // M2
 )
 
 var eventMetric = map[EventType]string{
-	Hijack: "M2", SubprefixHijack: "M2", Leak: "M1", BogonPrefix: "M3", BogonASN: "M4", RPKIInvalid: "M7RPKI",
+	Hijack: "M2", SubprefixHijack: "M2", Leak: "M1", BogonPrefix: "M3", BogonASN: "M4", RPKIInvalid: "M7RPKI", Misorigination: "M2",
 }
 
 // Sighting is a collector peer that saw an event's route.
@@ -50,7 +56,11 @@ type Event struct {
 	Prefixes    []netip.Prefix `json:"prefixes"`
 	Start       time.Time      `json:"start"`
 	End         time.Time      `json:"end"`
-	SeenBy      []Sighting     `json:"seen_by"`
+	// Baseline is set on a condition of the world from its first day
+	// (a misorigination, a network that does not filter spoofed
+	// sources) rather than an injected event.
+	Baseline bool       `json:"baseline,omitempty"`
+	SeenBy   []Sighting `json:"seen_by"`
 
 	changes []change
 }
@@ -109,6 +119,9 @@ func (g *generation) injectEvents(r *rand.Rand) {
 				e.RFC7908Type = leakShapes[shape].rfcType
 			}
 			if g.makeEvent(r, e) && len(e.changes) > 0 {
+				if e.Metric != eventMetric[RPKIInvalid] {
+					e.Propagators = g.propagators(e)
+				}
 				g.events = append(g.events, e)
 				break
 			}
@@ -130,13 +143,6 @@ func (g *generation) makeEvent(r *rand.Rand, e *Event) bool {
 		}
 		return 0, false
 	}
-	providers := func(i int32) []bgp.ASN {
-		var out []bgp.ASN
-		for _, p := range w.ASes[i].Providers {
-			out = append(out, w.ASes[p].ASN)
-		}
-		return out
-	}
 	switch e.Type {
 	case Hijack, SubprefixHijack:
 		v, ok := randAS(func(a *AS) bool { return len(a.IPv4) > 0 })
@@ -151,7 +157,12 @@ func (g *generation) makeEvent(r *rand.Rand, e *Event) bool {
 			}
 			p = netip.PrefixFrom(p.Addr(), p.Bits()+1+r.IntN(24-p.Bits()))
 		}
-		e.Culprit, e.Victim, e.Prefixes, e.Propagators = w.ASes[c].ASN, w.ASes[v].ASN, []netip.Prefix{p}, providers(c)
+		// The victim's ROA covers the prefix and nothing authorises
+		// the culprit: the route is a misorigination that RPKI shows.
+		if !g.misoriginates(p, w.ASes[v].ASN, w.ASes[c].ASN) {
+			return false
+		}
+		e.Culprit, e.Victim, e.Prefixes = w.ASes[c].ASN, w.ASes[v].ASN, []netip.Prefix{p}
 		g.originate(e, c, p, nil, e.Type == Hijack, v)
 	case BogonPrefix:
 		c, ok := randAS(func(a *AS) bool { return a.Tier == Stub })
@@ -164,7 +175,7 @@ func (g *generation) makeEvent(r *rand.Rand, e *Event) bool {
 		v := uint32(b[0])<<24 | uint32(b[1])<<16
 		v |= uint32(r.IntN(1<<(bits-space.Bits()))) << (32 - bits)
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits).Masked()
-		e.Culprit, e.Prefixes, e.Propagators = w.ASes[c].ASN, []netip.Prefix{p}, providers(c)
+		e.Culprit, e.Prefixes = w.ASes[c].ASN, []netip.Prefix{p}
 		g.originate(e, c, p, nil, false, -1)
 	case BogonASN:
 		c, ok := randAS(func(a *AS) bool { return a.Tier == Stub && len(a.IPv4) > 0 })
@@ -173,7 +184,7 @@ func (g *generation) makeEvent(r *rand.Rand, e *Event) bool {
 		}
 		p := w.ASes[c].IPv4[r.IntN(len(w.ASes[c].IPv4))].Prefix
 		private := bgp.ASN(64512 + r.IntN(1023))
-		e.Culprit, e.Prefixes, e.Propagators = w.ASes[c].ASN, []netip.Prefix{p}, providers(c)
+		e.Culprit, e.Prefixes = w.ASes[c].ASN, []netip.Prefix{p}
 		g.originate(e, c, p, []bgp.ASN{private}, true, c)
 	case RPKIInvalid:
 		c, ok := randAS(func(a *AS) bool { return len(a.IPv4) > 0 })
@@ -235,9 +246,65 @@ func (g *generation) originate(e *Event, c int32, p netip.Prefix, extra []bgp.AS
 			path := g.asPath(peer.AS, c)
 			path = append(path, extra...)
 			e.changes = append(e.changes, change{collector: ci, peer: pi, prefix: p, path: path})
-			e.SeenBy = append(e.SeenBy, Sighting{Collector: col.Name, PeerASN: g.w.ASes[peer.AS].ASN, PeerIP: peer.Addr4})
+			e.SeenBy = append(e.SeenBy, Sighting{Collector: col.Name, PeerASN: g.w.ASes[peer.AS].ASN, PeerIP: peer.addr(p)})
 		}
 	}
+}
+
+// baselineMisoriginations records, as ground truth, the routes of the
+// world that are misoriginations from its start: an origin that no ROA
+// and no route object authorises, under another AS's ROA.
+func (g *generation) baselineMisoriginations() {
+	w := g.w
+	end := g.opt.Start.AddDate(0, 0, g.opt.Days)
+	for i := range w.ASes {
+		a := &w.ASes[i]
+		for k, p := range slices.Concat(a.IPv4, a.IPv6) {
+			if g.irrReg[i].flags[k]&regOwn != 0 || g.irrStale[p.Prefix] == a.ASN {
+				continue
+			}
+			if st, _ := g.roas.Validate(p.Prefix, a.ASN); st != rov.Invalid || g.roaCovers(p.Prefix, a.ASN) {
+				continue
+			}
+			e := &Event{Type: Misorigination, Metric: eventMetric[Misorigination], Culprit: a.ASN, Prefixes: []netip.Prefix{p.Prefix},
+				Start: g.opt.Start, End: end, Baseline: true}
+			g.originate(e, int32(i), p.Prefix, nil, false, -1)
+			e.Propagators = g.propagators(e)
+			e.changes = nil // in the RIB from the start, not an update
+			e.SeenBy = compactSightings(e.SeenBy)
+			g.events = append(g.events, e)
+		}
+	}
+}
+
+// misoriginates reports whether origin c announcing p is what the M2
+// metric counts and RPKI shows: a ROA of the holder v covers p, and no
+// ROA and no IRR route object authorises c for it.
+func (g *generation) misoriginates(p netip.Prefix, v, c bgp.ASN) bool {
+	return g.roaCovers(p, v) && !g.roaCovers(p, c) && !g.irrHas(p, c)
+}
+
+// propagators are the ASes that passed on their direct customer's event
+// route, as the collector peers saw it: in the event's paths, the AS just
+// before the culprit when it is one of the culprit's providers.
+func (g *generation) propagators(e *Event) []bgp.ASN {
+	w := g.w
+	ci, ok := w.Index(e.Culprit)
+	if !ok {
+		return nil
+	}
+	var out []bgp.ASN
+	for _, c := range e.changes {
+		i := slices.Index(c.path, e.Culprit)
+		if i < 1 || slices.Contains(out, c.path[i-1]) {
+			continue
+		}
+		if pi, ok := w.Index(c.path[i-1]); ok && slices.Contains(w.ASes[ci].Providers, pi) {
+			out = append(out, c.path[i-1])
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // prefers reports whether an AS with table t prefers its route to origin
@@ -312,7 +379,7 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 	if shape.toProvider {
 		atY = kindCustomer
 	}
-	e.Culprit, e.Propagators, e.RFC7908Type = la.ASN, []bgp.ASN{w.ASes[y].ASN}, shape.rfcType
+	e.Culprit, e.RFC7908Type = la.ASN, shape.rfcType
 	var yCone *cone
 	if atY == kindPeer {
 		yCone = rt.cone(y)
@@ -364,7 +431,7 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 					continue
 				}
 				e.changes = append(e.changes, change{collector: ci, peer: pi, prefix: p, path: path})
-				e.SeenBy = append(e.SeenBy, Sighting{Collector: col.Name, PeerASN: w.ASes[peer.AS].ASN, PeerIP: peer.Addr4})
+				e.SeenBy = append(e.SeenBy, Sighting{Collector: col.Name, PeerASN: w.ASes[peer.AS].ASN, PeerIP: peer.addr(p)})
 			}
 		}
 	}
@@ -432,11 +499,15 @@ func (g *generation) leak(r *rand.Rand, e *Event, l int32) bool {
 			if slices.Contains(lpath[1:], w.ASes[y].ASN) {
 				continue // the receiver is on the path: it would reject it
 			}
-			if e.Victim == 0 {
-				e.Victim = w.ASes[o].ASN
-			}
+			n := len(e.Prefixes)
 			for _, p := range w.ASes[o].IPv4[:min(len(w.ASes[o].IPv4), 3)] {
+				if shape.rfcType == 5 && !g.misoriginates(p.Prefix, w.ASes[o].ASN, la.ASN) {
+					continue
+				}
 				spread(p.Prefix, lpath, o, dl)
+			}
+			if e.Victim == 0 && len(e.Prefixes) > n {
+				e.Victim = w.ASes[o].ASN
 			}
 		}
 	}

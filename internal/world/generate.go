@@ -57,6 +57,10 @@ type generation struct {
 	spoofFrom      []time.Time
 	registryEvents []*Event
 
+	// IRR route objects, decided before the events.
+	irrReg   []irrRegistration
+	irrStale map[netip.Prefix]bgp.ASN
+
 	mu    sync.Mutex // guards files and Progress
 	files []ManifestFile
 }
@@ -119,7 +123,9 @@ func prepare(opt Options) (*generation, error) {
 		return nil, err
 	}
 	g := &generation{opt: opt, w: w, router: newRouter(w), roas: rov.New(w.VRPs)}
+	g.registerIRR(rng(opt.Seed, "irr-routes"))
 	g.injectEvents(rng(opt.Seed, "events"))
+	g.baselineMisoriginations()
 	g.buildContacts(rng(opt.Seed, "peeringdb"))
 	g.buildSpoofing(rng(opt.Seed, "spoofing"))
 	g.injectRegistryEvents(rng(opt.Seed, "registry-events"))
@@ -214,6 +220,9 @@ func (g *generation) writeEvents() error {
 		e.ID = fmt.Sprintf("%s-%04d", day(e.Start), i+1)
 		if e.SeenBy == nil {
 			e.SeenBy = []Sighting{}
+		}
+		if e.Propagators == nil {
+			e.Propagators = []bgp.ASN{}
 		}
 		if err := enc.Encode(e); err != nil {
 			return err

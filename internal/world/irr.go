@@ -3,6 +3,7 @@ package world
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -23,6 +24,62 @@ const (
 
 // irrSources are the databases a world publishes, by registry.
 var irrSources = map[string]string{"ripencc": "RIPE", "arin": "ARIN", "apnic": "APNIC", "lacnic": "LACNIC", "afrinic": "AFRINIC"}
+
+// irrRegistration is what one AS registers in the IRR: whether it also
+// uses RADB, and for each prefix it originates (IPv4 then IPv6, as in
+// AS) the route objects that exist.
+type irrRegistration struct {
+	radb  bool
+	flags []uint8
+}
+
+// Route object flags.
+const (
+	regOwn   = 1 << iota // a route object in the AS's own registry
+	regStale             // RADB's object has a previous origin instead (g.irrStale)
+)
+
+// registerIRR decides the route objects of the world before events are
+// drawn, so that ground truth can say whether a route has one.
+func (g *generation) registerIRR(r *rand.Rand) {
+	w := g.w
+	g.irrReg = make([]irrRegistration, len(w.ASes))
+	g.irrStale = map[netip.Prefix]bgp.ASN{}
+	for i := range w.ASes {
+		a := &w.ASes[i]
+		reg := irrRegistration{radb: r.Float64() < radbShare, flags: make([]uint8, len(a.IPv4)+len(a.IPv6))}
+		for k, p := range slices.Concat(a.IPv4, a.IPv6) {
+			if r.Float64() >= routeObjectShare {
+				continue
+			}
+			reg.flags[k] = regOwn
+			if reg.radb && r.Float64() < staleRouteShare {
+				reg.flags[k] |= regStale
+				g.irrStale[p.Prefix] = w.ASes[r.IntN(len(w.ASes))].ASN
+			}
+		}
+		g.irrReg[i] = reg
+	}
+}
+
+// irrHas reports whether some IRR holds a route object for p with origin
+// asn.
+func (g *generation) irrHas(p netip.Prefix, asn bgp.ASN) bool {
+	if old, ok := g.irrStale[p]; ok && old == asn {
+		return true
+	}
+	i, ok := g.w.Index(asn)
+	if !ok {
+		return false
+	}
+	a := &g.w.ASes[i]
+	for k, q := range slices.Concat(a.IPv4, a.IPv6) {
+		if q.Prefix == p {
+			return g.irrReg[i].flags[k]&regOwn != 0
+		}
+	}
+	return false
+}
 
 // asSetName is the customer AS-SET of a transit AS, hierarchical as RFC
 // 2622 5.1 allows.
@@ -46,7 +103,7 @@ func (g *generation) writeIRR() error {
 		a := &w.ASes[i]
 		src := irrSources[a.RIR]
 		mnt := fmt.Sprintf("MAINT-AS%d", a.ASN)
-		inRADB := r.Float64() < radbShare
+		inRADB := g.irrReg[i].radb
 		m := &rpsl.Object{}
 		m.Add("mntner", mnt)
 		m.Add("descr", rpslText(a.Name))
@@ -102,23 +159,23 @@ func (g *generation) writeIRR() error {
 				add("RADB", radbSet)
 			}
 		}
-		for _, ps := range [][]Prefix{a.IPv4, a.IPv6} {
-			for _, p := range ps {
-				if r.Float64() >= routeObjectShare {
-					continue
-				}
-				ro := routeObject(p, a.ASN, mnt, changed())
-				add(src, ro)
-				if inRADB {
-					rr := ro.Clone()
-					rr.Attrs = rr.Attrs[:len(rr.Attrs)-1]
-					if r.Float64() < staleRouteShare {
-						// A route object left behind by a previous origin.
-						old := &w.ASes[r.IntN(len(w.ASes))]
-						rr = routeObject(p, old.ASN, fmt.Sprintf("MAINT-AS%d", old.ASN), changed())
-					}
-					add("RADB", rr)
-				}
+		reg := g.irrReg[i]
+		for k, p := range slices.Concat(a.IPv4, a.IPv6) {
+			f := reg.flags[k]
+			if f&regOwn == 0 {
+				continue
+			}
+			ro := routeObject(p, a.ASN, mnt, changed())
+			add(src, ro)
+			switch {
+			case f&regStale != 0:
+				// A route object left behind by a previous origin.
+				old := g.irrStale[p.Prefix]
+				add("RADB", routeObject(p, old, fmt.Sprintf("MAINT-AS%d", old), changed()))
+			case reg.radb:
+				rr := ro.Clone()
+				rr.Attrs = rr.Attrs[:len(rr.Attrs)-1]
+				add("RADB", rr)
 			}
 		}
 	}

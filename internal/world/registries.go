@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/peeringdb"
 	"github.com/manrs/manrs/internal/spoofer"
 )
@@ -81,11 +82,45 @@ func (g *generation) injectRegistryEvents(r *rand.Rand) {
 		for _, p := range w.ASes[i].IPv4[:min(1, len(w.ASes[i].IPv4))] {
 			e.Prefixes = append(e.Prefixes, p.Prefix)
 		}
-		for _, p := range w.ASes[i].Providers {
-			e.Propagators = append(e.Propagators, w.ASes[p].ASN)
+		if typ == Spoofing {
+			e.Propagators = g.coneHolders(i)
 		}
 		g.registryEvents = append(g.registryEvents, e)
 	}
+	// Networks that never filtered are ground truth too.
+	for i, bad := range g.spoofable {
+		if !bad {
+			continue
+		}
+		a := &w.ASes[i]
+		e := &Event{Type: Spoofing, Metric: eventMetric[Spoofing], Culprit: a.ASN, Start: g.opt.Start, End: end, Baseline: true,
+			Propagators: g.coneHolders(int32(i))}
+		for _, p := range a.IPv4[:min(1, len(a.IPv4))] {
+			e.Prefixes = append(e.Prefixes, p.Prefix)
+		}
+		g.registryEvents = append(g.registryEvents, e)
+	}
+}
+
+// coneHolders are the ASes whose customer cone holds AS i: its providers,
+// theirs, and so on (M5C counts spoofing from a customer cone).
+func (g *generation) coneHolders(i int32) []bgp.ASN {
+	w := g.w
+	seen := map[int32]bool{}
+	queue := slices.Clone(w.ASes[i].Providers)
+	var out []bgp.ASN
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		out = append(out, w.ASes[p].ASN)
+		queue = append(queue, w.ASes[p].Providers...)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // buildContacts makes each AS's PeeringDB record.
