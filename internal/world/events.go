@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/manrs/manrs/internal/bgp"
+	"github.com/manrs/manrs/internal/bogon"
 	"github.com/manrs/manrs/internal/rov"
 )
 
@@ -75,13 +76,13 @@ type change struct {
 }
 
 // eventsPerDay is the number of events injected per day, by scale.
-var eventsPerDay = map[string]int{"tiny": 4, "small": 16, "medium": 60, "internet": 200}
+var eventsPerDay = map[string]int{"tiny": 4, "small": 24, "medium": 60, "internet": 200}
 
 // eventShares weigh the event types.
 var eventShares = []struct {
 	t     EventType
 	share float64
-}{{Hijack, 0.2}, {SubprefixHijack, 0.2}, {Leak, 0.15}, {BogonPrefix, 0.15}, {BogonASN, 0.1}, {RPKIInvalid, 0.2}}
+}{{Hijack, 0.2}, {SubprefixHijack, 0.15}, {Leak, 0.2}, {BogonPrefix, 0.15}, {BogonASN, 0.1}, {RPKIInvalid, 0.2}}
 
 // bogonSpace is the space that bogon-prefix events announce from.
 var bogonSpace = []netip.Prefix{
@@ -271,6 +272,30 @@ func (g *generation) baselineMisoriginations() {
 			g.originate(e, int32(i), p.Prefix, nil, false, -1)
 			e.Propagators = g.propagators(e)
 			e.changes = nil // in the RIB from the start, not an update
+			e.SeenBy = compactSightings(e.SeenBy)
+			g.events = append(g.events, e)
+		}
+	}
+}
+
+// baselineBogons records, as ground truth, the prefixes of the world's
+// real tables that lie in special-purpose space: real networks did
+// originate some.
+func (g *generation) baselineBogons() {
+	w := g.w
+	set := bogon.Default()
+	end := g.opt.Start.AddDate(0, 0, g.opt.Days)
+	for i := range w.ASes {
+		a := &w.ASes[i]
+		for _, p := range slices.Concat(a.IPv4, a.IPv6) {
+			if _, bad := set.Covering(p.Prefix); !bad {
+				continue
+			}
+			e := &Event{Type: BogonPrefix, Metric: eventMetric[BogonPrefix], Culprit: a.ASN, Prefixes: []netip.Prefix{p.Prefix},
+				Start: g.opt.Start, End: end, Baseline: true}
+			g.originate(e, int32(i), p.Prefix, nil, false, -1)
+			e.Propagators = g.propagators(e)
+			e.changes = nil
 			e.SeenBy = compactSightings(e.SeenBy)
 			g.events = append(g.events, e)
 		}

@@ -126,6 +126,7 @@ func prepare(opt Options) (*generation, error) {
 	g.registerIRR(rng(opt.Seed, "irr-routes"))
 	g.injectEvents(rng(opt.Seed, "events"))
 	g.baselineMisoriginations()
+	g.baselineBogons()
 	g.buildContacts(rng(opt.Seed, "peeringdb"))
 	g.buildSpoofing(rng(opt.Seed, "spoofing"))
 	g.injectRegistryEvents(rng(opt.Seed, "registry-events"))

@@ -91,10 +91,33 @@ func (g *generation) writeIRR() error {
 	w := g.w
 	r := rng(g.opt.Seed, "irr")
 	g.progress("IRR")
-	dbs := map[string][]*rpsl.Object{}
+	// Objects stream to one writer per database as they are made: at
+	// Internet scale they would not fit in memory together.
+	type db struct {
+		w    *rpsl.Writer
+		done func() error
+	}
+	dbs := map[string]*db{}
+	var werr error
 	add := func(src string, o *rpsl.Object) {
+		if werr != nil {
+			return
+		}
 		o.Add("source", src)
-		dbs[src] = append(dbs[src], o)
+		d := dbs[src]
+		if d == nil {
+			out, done, err := g.create("irr/"+strings.ToLower(src)+".db.gz", "rpsl-dump")
+			if err != nil {
+				werr = err
+				return
+			}
+			d = &db{rpsl.NewWriter(out), done}
+			d.w.Comment(fmt.Sprintf("%s database of the world of seed %d, scale %s, as of %s", src, g.opt.Seed, w.Scale.Name, g.opt.Start.Format("2006-01-02")))
+			dbs[src] = d
+		}
+		if err := d.w.Write(o); err != nil {
+			werr = fmt.Errorf("world: IRR %s: %w", src, err)
+		}
 	}
 	changed := func() string {
 		return fmt.Sprintf("20%02d-%02d-%02dT%02d:%02d:00Z", 5+r.IntN(21), 1+r.IntN(12), 1+r.IntN(28), r.IntN(24), r.IntN(60))
@@ -180,27 +203,19 @@ func (g *generation) writeIRR() error {
 		}
 	}
 	g.pathologicalSets(r, add)
+	if werr != nil {
+		return werr
+	}
 	sources := make([]string, 0, len(dbs))
 	for s := range dbs {
 		sources = append(sources, s)
 	}
 	slices.Sort(sources)
 	for _, s := range sources {
-		out, done, err := g.create("irr/"+strings.ToLower(s)+".db.gz", "rpsl-dump")
-		if err != nil {
+		if err := dbs[s].w.Flush(); err != nil {
 			return err
 		}
-		rw := rpsl.NewWriter(out)
-		rw.Comment(fmt.Sprintf("%s database of the world of seed %d, scale %s, as of %s", s, g.opt.Seed, w.Scale.Name, g.opt.Start.Format("2006-01-02")))
-		for _, o := range dbs[s] {
-			if err := rw.Write(o); err != nil {
-				return fmt.Errorf("world: IRR %s: %w", s, err)
-			}
-		}
-		if err := rw.Flush(); err != nil {
-			return err
-		}
-		if err := done(); err != nil {
+		if err := dbs[s].done(); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,198 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Sources says where the input data of the observatory is. Every path is
+// a file name, a glob, or an http(s) URL, relative to the directory of
+// the file it was read from, and may hold templates for the day observed:
+// {date} (YYYYMMDD), {month} (YYYY.MM), {date_} (YYYY_MM_DD), {year}
+// (YYYY).
+type Sources struct {
+	// Dir is the directory relative paths start from.
+	Dir string `yaml:"-"`
+	// World describes a generated world; absent for real data.
+	World *World `yaml:"world,omitempty"`
+	// Collectors are route collectors, each with RIB dumps and update
+	// files.
+	Collectors []Collector `yaml:"collectors"`
+	RPKI       RPKI        `yaml:"rpki"`
+	// IRR lists RPSL dumps in source order: for objects of which only
+	// one counts (aut-num), the first source that has one wins.
+	IRR []IRR `yaml:"irr"`
+	// ASRel and Cones are CAIDA AS relationships (serial-1 or serial-2)
+	// and customer cones.
+	ASRel string `yaml:"asrel"`
+	Cones string `yaml:"cones,omitempty"`
+	// Delegated lists RIR delegated(-extended) statistics files, and
+	// Fullbogons Team Cymru fullbogons lists: with either, unallocated
+	// space and ASNs are bogons too.
+	Delegated  List   `yaml:"delegated,omitempty"`
+	Fullbogons List   `yaml:"fullbogons,omitempty"`
+	PeeringDB  string `yaml:"peeringdb,omitempty"`
+	// Spoofer holds CAIDA Spoofer sessions (JSON, JSON lines or CSV),
+	// one file per day when templated.
+	Spoofer string `yaml:"spoofer,omitempty"`
+	// GroundTruth is the ground truth of a generated world.
+	GroundTruth string `yaml:"ground_truth,omitempty"`
+}
+
+// World is what a generated world says about itself.
+type World struct {
+	Seed  uint64 `yaml:"seed"`
+	Scale string `yaml:"scale"`
+	Start string `yaml:"start"`
+	Days  int    `yaml:"days"`
+}
+
+// Collector is one route collector.
+type Collector struct {
+	Name string `yaml:"name"`
+	// Style is "ris" or "routeviews": how the files are laid out.
+	Style   string `yaml:"style,omitempty"`
+	RIBs    string `yaml:"ribs"`
+	Updates string `yaml:"updates,omitempty"`
+}
+
+// RPKI names validated RPKI data.
+type RPKI struct {
+	// VRPs is validator output: rpki-client or Routinator JSON or CSV.
+	VRPs string `yaml:"vrps"`
+	// SLURM lists local exceptions files (RFC 8416) applied to it.
+	SLURM List `yaml:"slurm,omitempty"`
+}
+
+// IRR is one IRR database dump.
+type IRR struct {
+	Source string `yaml:"source"`
+	Dump   string `yaml:"dump"`
+}
+
+// List is a list of paths that may be written as one string.
+type List []string
+
+// UnmarshalYAML accepts a string or a sequence of strings.
+func (l *List) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*l = List{n.Value}
+		return nil
+	}
+	var s []string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	*l = s
+	return nil
+}
+
+// LoadSources reads a sources file.
+func LoadSources(path string) (*Sources, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := ParseSources(b, path)
+	if err != nil {
+		return nil, err
+	}
+	s.Dir = filepath.Dir(path)
+	return s, nil
+}
+
+// ParseSources decodes a sources file; name is used in errors.
+func ParseSources(b []byte, name string) (*Sources, error) {
+	var s Sources
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("config: %s: %w", name, err)
+	}
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", name, err)
+	}
+	return &s, nil
+}
+
+func (s *Sources) check() error {
+	if len(s.Collectors) == 0 {
+		return fmt.Errorf("collectors: at least one collector is needed")
+	}
+	names := map[string]bool{}
+	for i, c := range s.Collectors {
+		switch {
+		case c.Name == "":
+			return fmt.Errorf("collectors[%d]: name is missing", i)
+		case names[c.Name]:
+			return fmt.Errorf("collectors[%d]: %q named twice", i, c.Name)
+		case c.RIBs == "":
+			return fmt.Errorf("collectors[%d] (%s): ribs is missing", i, c.Name)
+		}
+		names[c.Name] = true
+		if c.Style != "" && c.Style != "ris" && c.Style != "routeviews" {
+			return fmt.Errorf("collectors[%d] (%s): style %q is neither ris nor routeviews", i, c.Name, c.Style)
+		}
+	}
+	for i, x := range s.IRR {
+		if x.Source == "" || x.Dump == "" {
+			return fmt.Errorf("irr[%d]: source and dump are both needed", i)
+		}
+	}
+	return nil
+}
+
+// Fill returns tmpl with the templates of day filled in.
+func Fill(tmpl string, day time.Time) string {
+	if !strings.Contains(tmpl, "{") {
+		return tmpl
+	}
+	day = day.UTC()
+	return strings.NewReplacer("{date}", day.Format("20060102"), "{month}", day.Format("2006.01"),
+		"{date_}", day.Format("2006_01_02"), "{year}", day.Format("2006")).Replace(tmpl)
+}
+
+// IsURL reports whether a path is an http(s) URL.
+func IsURL(p string) bool {
+	return strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://")
+}
+
+// Resolve returns the files a path names for day: a URL as it is, a file
+// relative to Dir, or the files a glob matches, sorted. An empty path
+// gives none; a path or glob that names no file is an error.
+func (s *Sources) Resolve(tmpl string, day time.Time) ([]string, error) {
+	if tmpl == "" {
+		return nil, nil
+	}
+	p := Fill(tmpl, day)
+	if IsURL(p) {
+		return []string{p}, nil
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(s.Dir, p)
+	}
+	if !strings.ContainsAny(p, "*?[") {
+		if _, err := os.Stat(p); err != nil {
+			return nil, err
+		}
+		return []string{p}, nil
+	}
+	m, err := filepath.Glob(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tmpl, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("%s: no file matches %s", tmpl, p)
+	}
+	slices.Sort(m)
+	return m, nil
+}

@@ -1,0 +1,74 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseSources(t *testing.T) {
+	good := `
+collectors:
+  - name: rrc00
+    style: ris
+    ribs: collectors/rrc00/{month}/bview.{date}.*.gz
+rpki:
+  vrps: rpki/{date}/rpki-client.json
+  slurm: local.json
+irr:
+  - source: RIPE
+    dump: irr/ripe.db.gz
+asrel: caida/as-rel2.txt.bz2
+delegated: [rir/a, rir/b]
+`
+	s, err := ParseSources([]byte(good), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Collectors[0].Name != "rrc00" || len(s.Delegated) != 2 || len(s.RPKI.SLURM) != 1 || s.IRR[0].Source != "RIPE" {
+		t.Errorf("%+v", s)
+	}
+	for _, tc := range []struct{ name, text, want string }{
+		{"unknown key", "collectors:\n  - name: a\n    ribs: x\nrpkii: {}\n", "line 4: field rpkii not found"},
+		{"no collector", "asrel: x\n", "at least one collector"},
+		{"twice", "collectors:\n  - {name: a, ribs: x}\n  - {name: a, ribs: y}\n", `"a" named twice`},
+		{"style", "collectors:\n  - {name: a, ribs: x, style: bgpmon}\n", "neither ris nor routeviews"},
+		{"irr", "collectors:\n  - {name: a, ribs: x}\nirr:\n  - {source: RIPE}\n", "irr[0]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseSources([]byte(tc.text), "s.yaml")
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "s.yaml") {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestResolve(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"u.20261001.0005.gz", "u.20261001.0000.gz", "u.20261002.0000.gz", "rpki-20261001.json"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &Sources{Dir: dir}
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	got, err := s.Resolve("u.{date}.*.gz", day)
+	if err != nil || len(got) != 2 || filepath.Base(got[0]) != "u.20261001.0000.gz" {
+		t.Errorf("glob: %v %v", got, err)
+	}
+	if got, err := s.Resolve("rpki-{date}.json", day); err != nil || len(got) != 1 {
+		t.Errorf("file: %v %v", got, err)
+	}
+	if _, err := s.Resolve("rpki-{date}.json", day.AddDate(0, 0, 1)); err == nil {
+		t.Error("a missing file resolved")
+	}
+	if _, err := s.Resolve("u.{date}.*.gz", day.AddDate(0, 0, 5)); err == nil {
+		t.Error("an empty glob resolved")
+	}
+	if got, _ := s.Resolve("https://example.net/{month}/{date_}.json", day); got[0] != "https://example.net/2026.10/2026_10_01.json" {
+		t.Errorf("URL: %v", got)
+	}
+}
