@@ -41,7 +41,7 @@ func open(t *testing.T, path string) io.ReadCloser {
 }
 
 // loadKnowledge reads what a world's sources name for day.
-func loadKnowledge(t *testing.T, src *config.Sources, day time.Time) (*Knowledge, *asrel.Graph) {
+func loadKnowledge(t *testing.T, src *config.Config, day time.Time) (*Knowledge, *asrel.Graph) {
 	t.Helper()
 	one := func(tmpl string) string {
 		files, err := src.Resolve(tmpl, day)
@@ -127,7 +127,7 @@ func observeWorld(t *testing.T, scale string, seed uint64) (*Result, []world.Eve
 	if _, err := world.Generate(world.Options{Seed: seed, Scale: sc, Days: 1, Out: dir, UpdateInterval: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	src, err := config.LoadSources(filepath.Join(dir, "sources.yaml"))
+	src, err := config.Load(filepath.Join(dir, "sources.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,15 @@ import (
 )
 
 // Measurement is the value of a non-incident metric (M6, M7IRR, M7RPKI,
-// M7RPKIN, M8) for one AS on one day.
+// M7RPKIN, M8) for one AS on one day, or M5's Spoofer verdict over the
+// window ending with the day (1 not spoofable, 0 spoofable; absent
+// without a conclusive test), which scores M5 alongside its incidents.
 type Measurement struct {
 	ASN    bgp.ASN `json:"asn"`
 	Metric Metric  `json:"metric"`
 	// Value is a share in [0, 1] for M7IRR and M7RPKIN, valid share
 	// minus ten times invalid share for M7RPKI (so in [-10, 1]), and 1
-	// or 0 for M6 and M8.
+	// or 0 for M5, M6 and M8.
 	Value float64 `json:"value"`
 	// Count is the number of prefixes the share is of (M7), or of the
 	// registrations found (M6, M8).

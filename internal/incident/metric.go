@@ -87,6 +87,12 @@ func (m Metric) IsIncident() bool {
 	return m.Action() == Filtering || m.Action() == AntiSpoofing
 }
 
+// Measured reports whether the metric has measurements: a value per AS
+// and day (M6, M7IRR, M7RPKI, M7RPKIN, M8, and M5's Spoofer verdict).
+func (m Metric) Measured() bool {
+	return m.Valid() && (!m.IsIncident() || m == M5)
+}
+
 // Valid reports whether m is one of Metrics.
 func (m Metric) Valid() bool {
 	for _, x := range Metrics {

@@ -14,12 +14,14 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Sources says where the input data of the observatory is. Every path is
+// Config is a configuration file: where the input data of the
+// observatory is (sources.yaml, as a generated world writes it) and,
+// optionally, how it measures (the observatory section). Every path is
 // a file name, a glob, or an http(s) URL, relative to the directory of
 // the file it was read from, and may hold templates for the day observed:
 // {date} (YYYYMMDD), {month} (YYYY.MM), {date_} (YYYY_MM_DD), {year}
 // (YYYY).
-type Sources struct {
+type Config struct {
 	// Dir is the directory relative paths start from.
 	Dir string `yaml:"-"`
 	// World describes a generated world; absent for real data.
@@ -46,6 +48,9 @@ type Sources struct {
 	Spoofer string `yaml:"spoofer,omitempty"`
 	// GroundTruth is the ground truth of a generated world.
 	GroundTruth string `yaml:"ground_truth,omitempty"`
+	// Observatory sets thresholds, bands and policies; absent keys
+	// take the defaults of DefaultObservatory.
+	Observatory Observatory `yaml:"observatory,omitempty"`
 }
 
 // World is what a generated world says about itself.
@@ -96,13 +101,13 @@ func (l *List) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// LoadSources reads a sources file.
-func LoadSources(path string) (*Sources, error) {
+// Load reads a configuration file.
+func Load(path string) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	s, err := ParseSources(b, path)
+	s, err := Parse(b, path)
 	if err != nil {
 		return nil, err
 	}
@@ -110,9 +115,9 @@ func LoadSources(path string) (*Sources, error) {
 	return s, nil
 }
 
-// ParseSources decodes a sources file; name is used in errors.
-func ParseSources(b []byte, name string) (*Sources, error) {
-	var s Sources
+// Parse decodes a configuration file; name is used in errors.
+func Parse(b []byte, name string) (*Config, error) {
+	s := Config{Observatory: DefaultObservatory()}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
@@ -124,7 +129,7 @@ func ParseSources(b []byte, name string) (*Sources, error) {
 	return &s, nil
 }
 
-func (s *Sources) check() error {
+func (s *Config) check() error {
 	if len(s.Collectors) == 0 {
 		return fmt.Errorf("collectors: at least one collector is needed")
 	}
@@ -148,7 +153,7 @@ func (s *Sources) check() error {
 			return fmt.Errorf("irr[%d]: source and dump are both needed", i)
 		}
 	}
-	return nil
+	return s.Observatory.check()
 }
 
 // Fill returns tmpl with the templates of day filled in.
@@ -169,7 +174,7 @@ func IsURL(p string) bool {
 // Resolve returns the files a path names for day: a URL as it is, a file
 // relative to Dir, or the files a glob matches, sorted. An empty path
 // gives none; a path or glob that names no file is an error.
-func (s *Sources) Resolve(tmpl string, day time.Time) ([]string, error) {
+func (s *Config) Resolve(tmpl string, day time.Time) ([]string, error) {
 	if tmpl == "" {
 		return nil, nil
 	}

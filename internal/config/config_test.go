@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func TestParseSources(t *testing.T) {
+func TestParse(t *testing.T) {
 	good := `
 collectors:
   - name: rrc00
@@ -23,7 +23,7 @@ irr:
 asrel: caida/as-rel2.txt.bz2
 delegated: [rir/a, rir/b]
 `
-	s, err := ParseSources([]byte(good), "s.yaml")
+	s, err := Parse([]byte(good), "s.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ delegated: [rir/a, rir/b]
 		{"irr", "collectors:\n  - {name: a, ribs: x}\nirr:\n  - {source: RIPE}\n", "irr[0]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseSources([]byte(tc.text), "s.yaml")
+			_, err := Parse([]byte(tc.text), "s.yaml")
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "s.yaml") {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
@@ -53,7 +53,7 @@ func TestResolve(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := &Sources{Dir: dir}
+	s := &Config{Dir: dir}
 	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	got, err := s.Resolve("u.{date}.*.gz", day)
 	if err != nil || len(got) != 2 || filepath.Base(got[0]) != "u.20261001.0000.gz" {
@@ -70,5 +70,40 @@ func TestResolve(t *testing.T) {
 	}
 	if got, _ := s.Resolve("https://example.net/{month}/{date_}.json", day); got[0] != "https://example.net/2026.10/2026_10_01.json" {
 		t.Errorf("URL: %v", got)
+	}
+}
+
+func TestObservatory(t *testing.T) {
+	base := "collectors:\n  - {name: a, ribs: x}\n"
+	c, err := Parse([]byte(base), "c.yaml")
+	if err != nil || c.Observatory.MinPeers != DefaultMinPeers || len(c.Observatory.Policies) != 2 {
+		t.Fatalf("defaults: %+v %v", c.Observatory, err)
+	}
+	c, err = Parse([]byte(base+`observatory:
+  min_peers: 5
+  bands: {ready: 0.95}
+  policies:
+    rfp:
+      actions: [filtering, anti-spoofing]
+      bands: [ready]
+  default_policy: rfp
+`), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := c.Observatory
+	if o.MinPeers != 5 || o.Bands.Ready != 0.95 || o.Bands.Aspiring != DefaultAspiring || len(o.PolicyNames()) != 3 || o.DefaultPolicy != "rfp" {
+		t.Errorf("%+v", o)
+	}
+	for _, bad := range []string{
+		"observatory: {min_peers: -1}",
+		"observatory: {bands: {ready: 0.3}}",
+		"observatory: {default_policy: none}",
+		"observatory: {policies: {x: {actions: [routing], bands: [ready]}}}",
+		"observatory: {policies: {x: {actions: [filtering], bands: [great]}}}",
+	} {
+		if _, err := Parse([]byte(base+bad+"\n"), "c.yaml"); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
 	}
 }
