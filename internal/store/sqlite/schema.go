@@ -1,0 +1,100 @@
+package sqlite
+
+// applicationID marks a file as a manrs store (PRAGMA application_id):
+// "manr".
+const applicationID = 0x6d616e72
+
+// migrations are the schema changes, in order: migrations[i] takes the
+// schema from version i to version i+1 (PRAGMA user_version). Each runs in
+// one transaction with the version update. Append; never edit one that
+// has been released.
+//
+// Dates are Unix seconds of 00:00 UTC of the day; instants (incident
+// start and end, dispute times, observed_at) Unix nanoseconds, NULL for
+// the zero time. Reasons, inputs, prefixes and evidence are JSON; asns and
+// prefixes.data packed BLOBs (blob.go).
+var migrations = []string{
+	// 1: the first schema.
+	`
+CREATE TABLE days (
+	date        INTEGER PRIMARY KEY,
+	partial     INTEGER NOT NULL,
+	reasons     TEXT NOT NULL,
+	inputs      TEXT NOT NULL,
+	observed_at INTEGER NOT NULL
+);
+
+CREATE TABLE day_ases (
+	date INTEGER PRIMARY KEY REFERENCES days (date),
+	asns BLOB NOT NULL
+);
+
+CREATE TABLE incidents (
+	id        TEXT PRIMARY KEY,
+	date      INTEGER NOT NULL REFERENCES days (date),
+	metric    TEXT NOT NULL,
+	asn       INTEGER NOT NULL,
+	culprit   INTEGER NOT NULL,
+	start_ns  INTEGER,
+	end_ns    INTEGER,
+	continued INTEGER NOT NULL,
+	ongoing   INTEGER NOT NULL,
+	peers     INTEGER NOT NULL,
+	reason    TEXT NOT NULL,
+	prefixes  TEXT NOT NULL,
+	evidence  TEXT NOT NULL
+);
+CREATE INDEX incidents_asn_date ON incidents (asn, date);
+CREATE INDEX incidents_date_metric ON incidents (date, metric);
+
+CREATE TABLE measurements (
+	date   INTEGER NOT NULL REFERENCES days (date),
+	asn    INTEGER NOT NULL,
+	metric TEXT NOT NULL,
+	value  REAL NOT NULL,
+	count  INTEGER NOT NULL,
+	detail TEXT NOT NULL,
+	PRIMARY KEY (date, asn, metric)
+) WITHOUT ROWID;
+
+CREATE TABLE prefixes (
+	date INTEGER NOT NULL REFERENCES days (date),
+	asn  INTEGER NOT NULL,
+	data BLOB NOT NULL,
+	PRIMARY KEY (date, asn)
+);
+
+CREATE TABLE verdicts (
+	date       INTEGER NOT NULL,
+	policy     TEXT NOT NULL,
+	asn        INTEGER NOT NULL,
+	conformant INTEGER NOT NULL,
+	detail     BLOB,
+	PRIMARY KEY (policy, date, asn)
+) WITHOUT ROWID;
+CREATE INDEX verdicts_policy_asn_date ON verdicts (policy, asn, date);
+
+CREATE TABLE lapses (
+	date       INTEGER NOT NULL,
+	policy     TEXT NOT NULL,
+	asn        INTEGER NOT NULL,
+	conformant INTEGER NOT NULL,
+	detail     BLOB,
+	PRIMARY KEY (policy, date, asn)
+) WITHOUT ROWID;
+CREATE INDEX lapses_policy_asn_date ON lapses (policy, asn, date);
+
+CREATE TABLE disputes (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	incident_id TEXT NOT NULL,
+	state       TEXT NOT NULL,
+	reason      TEXT NOT NULL,
+	opened_by   TEXT NOT NULL,
+	opened      INTEGER NOT NULL,
+	reviewed_by TEXT NOT NULL,
+	reviewed    INTEGER,
+	note        TEXT NOT NULL
+);
+CREATE INDEX disputes_incident ON disputes (incident_id);
+`,
+}
