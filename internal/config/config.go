@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -179,6 +181,9 @@ func (s *Config) Resolve(tmpl string, day time.Time) ([]string, error) {
 		return nil, nil
 	}
 	p := Fill(tmpl, day)
+	if strings.Contains(p, "{time:") {
+		return s.resolveTimes(tmpl, p)
+	}
 	if IsURL(p) {
 		return []string{p}, nil
 	}
@@ -200,4 +205,37 @@ func (s *Config) Resolve(tmpl string, day time.Time) ([]string, error) {
 	}
 	slices.Sort(m)
 	return m, nil
+}
+
+// timeTemplate matches {time:N}: every N-minute time of the day as HHMM.
+var timeTemplate = regexp.MustCompile(`\{time:(\d+)\}`)
+
+// resolveTimes expands the one {time:N} template of p (filled from tmpl)
+// into the day's N-minute times, 0000 first: the names of files that a
+// collector publishes on a fixed schedule, such as RIS updates every 5
+// minutes (updates.{date}.{time:5}.gz) or RouteViews' every 15. URLs are
+// kept as they are; files must exist, as for a plain path.
+func (s *Config) resolveTimes(tmpl, p string) ([]string, error) {
+	m := timeTemplate.FindAllStringSubmatchIndex(p, -1)
+	if len(m) != 1 {
+		return nil, fmt.Errorf("%s: one {time:N} template is allowed, found %d", tmpl, len(m))
+	}
+	n, err := strconv.Atoi(p[m[0][2]:m[0][3]])
+	if err != nil || n < 1 || 1440%n != 0 {
+		return nil, fmt.Errorf("%s: {time:%s} needs a number of minutes that divides a day (1, 5, 15, 60, ...)", tmpl, p[m[0][2]:m[0][3]])
+	}
+	var out []string
+	for t := 0; t < 1440; t += n {
+		name := p[:m[0][0]] + fmt.Sprintf("%02d%02d", t/60, t%60) + p[m[0][1]:]
+		if !IsURL(name) {
+			if !filepath.IsAbs(name) {
+				name = filepath.Join(s.Dir, name)
+			}
+			if _, err := os.Stat(name); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, name)
+	}
+	return out, nil
 }

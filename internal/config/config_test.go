@@ -71,6 +71,20 @@ func TestResolve(t *testing.T) {
 	if got, _ := s.Resolve("https://example.net/{month}/{date_}.json", day); got[0] != "https://example.net/2026.10/2026_10_01.json" {
 		t.Errorf("URL: %v", got)
 	}
+	// {time:N}: every N minutes of the day.
+	got, err = s.Resolve("https://data.ris.ripe.net/rrc00/{month}/updates.{date}.{time:5}.gz", day)
+	if err != nil || len(got) != 288 || got[0] != "https://data.ris.ripe.net/rrc00/2026.10/updates.20261001.0000.gz" ||
+		got[287] != "https://data.ris.ripe.net/rrc00/2026.10/updates.20261001.2355.gz" {
+		t.Errorf("{time:5}: %d names, %v", len(got), err)
+	}
+	if got, err := s.Resolve("u.{date}.{time:60}.gz", day); err == nil {
+		t.Errorf("{time:60} of files that do not all exist: %v", got)
+	}
+	for _, bad := range []string{"https://x/{time:7}", "https://x/{time:0}", "https://x/{time:5}{time:5}"} {
+		if _, err := s.Resolve(bad, day); err == nil {
+			t.Errorf("%s resolved", bad)
+		}
+	}
 }
 
 func TestObservatory(t *testing.T) {
@@ -105,5 +119,28 @@ func TestObservatory(t *testing.T) {
 		if _, err := Parse([]byte(base+bad+"\n"), "c.yaml"); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
+	}
+}
+
+// TestDocumentedExample parses the configuration that docs/observatory.md
+// shows, so that the documentation stays true.
+func TestDocumentedExample(t *testing.T) {
+	b, err := os.ReadFile("../../docs/observatory.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "```yaml\n")
+	end := strings.Index(doc[start+1:], "\n```")
+	if start < 0 || end < 0 {
+		t.Fatal("docs/observatory.md has no yaml example")
+	}
+	c, err := Parse([]byte(doc[start+len("```yaml\n"):start+1+end]), "docs/observatory.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Collectors) != 2 || len(c.IRR) != 2 || c.Observatory.MinPeers != DefaultMinPeers || len(c.Observatory.Policies) != 3 ||
+		c.Observatory.Policies["minimum"].Bands == nil || c.Observatory.Policies["rfp-2027"].Bands[1] != Aspiring {
+		t.Errorf("parsed %+v", c)
 	}
 }
