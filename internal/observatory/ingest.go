@@ -366,3 +366,49 @@ func History(ctx context.Context, st store.Store, o *config.Observatory, asn bgp
 	}
 	return out, nil
 }
+
+// MonthScore is one calendar month of an AS's history: the month's
+// score as one period (incident weights summed over the month,
+// measurements averaged over its observed days), as the MANRS
+// Observatory reports months.
+type MonthScore struct {
+	Month string `json:"month"` // YYYY-MM
+	// Observed counts the days of the month on which the AS was seen.
+	Observed int           `json:"observed_days"`
+	Actions  []ActionScore `json:"actions,omitempty"`
+}
+
+// Months scores asn for each of the n calendar months ending with the
+// month of to (the last one up to to only), oldest first. A month
+// without an observed day has no actions.
+func Months(ctx context.Context, st store.Store, o *config.Observatory, asn bgp.ASN, to time.Time, n int) ([]MonthScore, error) {
+	to = to.UTC().Truncate(dayLen)
+	first := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1-n, 0)
+	seen := map[string]int{}
+	if names := o.PolicyNames(); len(names) > 0 {
+		vs, err := st.Verdicts(ctx, asn, names[0], first, to)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			seen[v.Date.UTC().Format("2006-01")]++
+		}
+	}
+	out := make([]MonthScore, 0, n)
+	for m := first; !m.After(to); m = m.AddDate(0, 1, 0) {
+		ms := MonthScore{Month: m.Format("2006-01"), Observed: seen[m.Format("2006-01")]}
+		if ms.Observed > 0 {
+			end := m.AddDate(0, 1, -1)
+			if end.After(to) {
+				end = to
+			}
+			s, err := ScoreStored(ctx, st, o, asn, m, end)
+			if err != nil {
+				return nil, err
+			}
+			ms.Actions = s.Actions
+		}
+		out = append(out, ms)
+	}
+	return out, nil
+}
