@@ -58,6 +58,12 @@ ground truth, and prints what it finds as text or JSON.`,
 		newVRPsCmd(),
 		newBogonCmd(),
 		newWorldCmd(),
+		newObserveCmd(),
+		newScoreCmd(),
+		newConformanceCmd(),
+		newLapsesCmd(),
+		newIncidentCmd(),
+		newServeCmd(),
 	)
 	return root
 }
@@ -74,10 +80,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "manrs: %v\n", err)
+	if !errors.Is(err, errNo) {
+		fmt.Fprintf(stderr, "manrs: %v\n", err)
+	}
 	var ue usageError
 	var pe partialError
 	switch {
+	case errors.Is(err, errNo):
+		return exitFailure
 	case errors.As(err, &pe):
 		return exitPartial
 	case errors.As(err, &ue), isCobraUsage(err):

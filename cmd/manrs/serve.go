@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/manrs/manrs/internal/config"
+	"github.com/manrs/manrs/internal/observatory"
+	"github.com/manrs/manrs/internal/store"
+	"github.com/manrs/manrs/internal/store/sqlite"
+	"github.com/manrs/manrs/internal/web"
+	"github.com/manrs/manrs/internal/world"
+)
+
+// Demo data set: a small generated world observed for long enough that
+// 30-day verdicts and lapses show.
+const (
+	demoDays  = 42
+	demoSeed  = 1
+	demoScale = "small"
+)
+
+func newServeCmd() *cobra.Command {
+	var (
+		sf               storeFlags
+		listen           string
+		demo             bool
+		logFormat, level string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve [--listen ADDR] [--store PATH] [--config FILE] [--demo]",
+		Short: "Serve the dashboard and the JSON API of the observatory",
+		Long: `Serve, on one HTTP port, the dashboard (/, and /as/ASN for each AS: readiness
+per action, 30-day and 12-month charts, incidents with their evidence, the
+prefixes behind M7), the JSON API under /api/v1/ (docs/api.md), Prometheus
+metrics at /metrics and a health check at /healthz. The store is read as
+manrs observe writes it; requests are logged as structured lines on stderr.
+
+With --demo, a demo data set is built first in a temporary directory: a small
+generated world of 42 days observed day by day into a fresh store, so that
+30-day verdicts and lapses show. The store and the world are removed on exit.`,
+		Example: `  manrs serve --demo
+  manrs serve --store /var/lib/manrs/manrs.db --listen :8080`,
+		Args: exactArgs(0, "arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			logger, err := newLogger(cmd.ErrOrStderr(), logFormat, level)
+			if err != nil {
+				return err
+			}
+			o, err := sf.observatoryConfig()
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			var st store.Store
+			if demo {
+				dir, err := os.MkdirTemp("", "manrs-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+				if st, err = buildDemo(ctx, dir, cmd.ErrOrStderr(), logger); err != nil {
+					return err
+				}
+			} else if st, err = sf.open(); err != nil {
+				return err
+			}
+			defer st.Close()
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Handler: web.New(st, o, logger), ReadHeaderTimeout: 10 * time.Second}
+			logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "store", storeName(demo, sf.path))
+			fmt.Fprintf(cmd.ErrOrStderr(), "manrs: serving http://%s/\n", ln.Addr())
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return err
+			case <-ctx.Done():
+			}
+			shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			logger.Info("shutting down")
+			if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	sf.register(cmd, "configuration with observatory settings (bands, policies); defaults without")
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "localhost:8080", "address to serve HTTP on")
+	f.BoolVar(&demo, "demo", false, "build and serve the demo data set")
+	f.StringVar(&logFormat, "log.format", "text", "log format: text or json")
+	f.StringVar(&level, "log.level", "info", "log level: debug, info, warn or error")
+	return cmd
+}
+
+func storeName(demo bool, path string) string {
+	if demo {
+		return "demo"
+	}
+	return path
+}
+
+// newLogger makes the structured logger of a server.
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, usagef("--log.level %q: debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usagef("--log.format %q: text or json", format)
+}
+
+// buildDemo generates the demo world in dir and observes every day of it
+// into a store there.
+func buildDemo(ctx context.Context, dir string, stderr io.Writer, logger *slog.Logger) (store.Store, error) {
+	prog := newProgress(stderr)
+	defer prog.done()
+	sc, _ := world.ParseScale(demoScale)
+	wdir := filepath.Join(dir, "world")
+	opt := world.Options{Seed: demoSeed, Scale: sc, Days: demoDays, Out: wdir, UpdateInterval: time.Hour,
+		Progress: func(s string) { prog.tick(func() string { return "demo: generating the world: " + s }) }}
+	logger.Info("building the demo", "scale", demoScale, "days", demoDays, "dir", dir)
+	start := time.Now()
+	if _, err := world.Generate(opt); err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(filepath.Join(wdir, "sources.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(filepath.Join(dir, "manrs.db"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range demoDays {
+		if err := ctx.Err(); err != nil {
+			st.Close()
+			return nil, err
+		}
+		day := world.DefaultStart.AddDate(0, 0, i)
+		msg := fmt.Sprintf("demo: observing day %d of %d", i+1, demoDays)
+		if _, err := observatory.Ingest(ctx, st, cfg, day, observatory.Options{
+			Progress: func(s string) { prog.tick(func() string { return msg + ": " + s }) },
+		}); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	logger.Info("demo ready", "days", demoDays, "took", time.Since(start).Round(time.Second).String())
+	return st, nil
+}
