@@ -149,7 +149,7 @@ func TestScoreAS(t *testing.T) {
 	ins := []incident.Incident{
 		{ID: "a", Metric: incident.M2, ASN: asn, Start: day, End: day.Add(10 * time.Minute)},
 		{ID: "b", Metric: incident.M2, ASN: asn, Start: day.Add(5 * time.Minute), End: day.Add(20 * time.Minute)}, // merges with a
-		{ID: "c", Metric: incident.M1, ASN: asn, Start: day, End: day.Add(24 * time.Hour)},                         // not scored
+		{ID: "c", Metric: incident.M1, ASN: asn, Start: day, End: day.Add(24 * time.Hour)},                        // not scored
 	}
 	ms := []incident.Measurement{
 		{ASN: asn, Metric: incident.M7IRR, Value: 1}, {ASN: asn, Metric: incident.M7RPKI, Value: -3},
