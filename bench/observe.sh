@@ -59,7 +59,7 @@ server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 base="http://127.0.0.1:$port"
 asns=$(curl -sf "$base/api/v1/lapses?since=$start" | grep -o '"asn": [0-9]*' | head -5 | grep -o '[0-9]*' || true)
-asns="$asns 3356 174 1299 $(sed -n 's/.*"culprit_asn":\([0-9]*\).*/\1/p' "$world/ground-truth/events.jsonl" 2>/dev/null | head -5)"
+asns="$asns 3356 174 1299 $(sed -n 's/.*"culprit_asn":\([0-9]*\).*/\1/p' "$world/ground-truth/events.jsonl" 2>/dev/null | head -5 || true)"
 : > "$tmp/lat"
 for asn in $asns; do
 	for path in "/api/v1/as/$asn" "/api/v1/as/$asn/history?days=30" "/api/v1/as/$asn/months?months=12" "/api/v1/as/$asn/incidents" "/as/$asn"; do

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -64,12 +65,51 @@ ground truth, and prints what it finds as text or JSON.`,
 		newLapsesCmd(),
 		newIncidentCmd(),
 		newServeCmd(),
+		newFilterCmd(),
 	)
 	return root
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	stop := profile(os.Stderr)
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// profile writes a CPU profile of the run to $MANRS_CPUPROFILE and a heap
+// profile at its end to $MANRS_MEMPROFILE, for `go tool pprof`, when they
+// are set; the returned function finishes both.
+func profile(stderr io.Writer) func() {
+	var stops []func()
+	if p := os.Getenv("MANRS_CPUPROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "manrs: MANRS_CPUPROFILE: %v\n", err)
+		} else {
+			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+		}
+	}
+	if p := os.Getenv("MANRS_MEMPROFILE"); p != "" {
+		stops = append(stops, func() {
+			f, err := os.Create(p)
+			if err == nil {
+				err = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "manrs: MANRS_MEMPROFILE: %v\n", err)
+			}
+		})
+	}
+	return func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}
 }
 
 // run executes the command line and returns the process exit status.
