@@ -66,6 +66,7 @@ ground truth, and prints what it finds as text or JSON.`,
 		newIncidentCmd(),
 		newServeCmd(),
 		newFilterCmd(),
+		newWhoisCmd(),
 	)
 	return root
 }
