@@ -256,6 +256,7 @@ func (b *Builder) Build() *Set {
 	for _, pp := range b.fullbogons {
 		insert(pp.p, pp.r)
 	}
+	s.indexLowASNs()
 	return s
 }
 

@@ -382,3 +382,44 @@ func mustOpen(t testing.TB, name string) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// TestIsBogonASN checks the fast test against CheckASN for every ASN the
+// bitmap holds and around the 32-bit limits, with the built-in registries
+// only and with delegated statistics (which make unallocated ASNs bogons).
+func TestIsBogonASN(t *testing.T) {
+	b := NewBuilder()
+	for _, f := range []string{"testdata/delegated-arin-extended.txt", "testdata/delegated-ripencc-extended.txt", "testdata/nro-extended-excerpt.txt"} {
+		in, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.AddDelegated(in, f); err != nil {
+			t.Fatal(err)
+		}
+		in.Close()
+	}
+	for name, s := range map[string]*Set{"default": Default(), "delegated": b.Build()} {
+		bogons := 0
+		check := func(a bgp.ASN) {
+			_, want := s.CheckASN(a)
+			if got := s.IsBogonASN(a); got != want {
+				t.Fatalf("%s: IsBogonASN(%d) = %v, CheckASN says %v", name, a, got, want)
+			}
+			if want {
+				bogons++
+			}
+		}
+		for a := bgp.ASN(0); a < lowASNs+10; a++ {
+			check(a)
+		}
+		for a := bgp.ASN(4199999990); a != 0; a++ {
+			if a > 4200000010 && a < 4294967280 {
+				a = 4294967280
+			}
+			check(a)
+		}
+		if bogons == 0 {
+			t.Errorf("%s: no bogon ASN found", name)
+		}
+	}
+}

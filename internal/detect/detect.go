@@ -158,7 +158,7 @@ type pathSlot struct {
 	verdict int32 // 0: nothing to report; else index into pathVerdicts
 }
 
-const pathCacheBits = 18
+const pathCacheBits = 20
 
 // Collector takes the routes of one route collector.
 type Collector struct {

@@ -17,7 +17,7 @@ import (
 func (k *Knowledge) judgeOrigin(pr *pair, reason func(string)) {
 	p, origin := pr.key.prefix, pr.key.origin
 	if k.Bogons != nil {
-		if _, bad := k.Bogons.CheckASN(origin); bad {
+		if k.Bogons.IsBogonASN(origin) {
 			pr.flags |= bogonOrigin
 		}
 	}
@@ -84,12 +84,22 @@ func describeBogon(e bogon.Entry) string {
 // leak (M1, M1C).
 func (k *Knowledge) judgePath(seq []bgp.ASN, dst []finding) []finding {
 	n := len(seq)
-	bogonAt := func(i int) bool {
-		if k.Bogons == nil {
-			return false
+	// Which positions hold a bogon ASN, worked out once: the checks below
+	// ask for each position up to four times. Paths longer than the
+	// bitmask (none seen in practice) ask the set directly past it.
+	var bogons uint64
+	if k.Bogons != nil {
+		for i := 0; i < n && i < 64; i++ {
+			if k.Bogons.IsBogonASN(seq[i]) {
+				bogons |= 1 << i
+			}
 		}
-		_, bad := k.Bogons.CheckASN(seq[i])
-		return bad
+	}
+	bogonAt := func(i int) bool {
+		if i < 64 {
+			return bogons&(1<<i) != 0
+		}
+		return k.Bogons != nil && k.Bogons.IsBogonASN(seq[i])
 	}
 	rel := func(a, b bgp.ASN) asrel.Relation {
 		if k.Rel == nil {
@@ -136,7 +146,7 @@ func (k *Knowledge) judgePath(seq []bgp.ASN, dst []finding) []finding {
 		if to != asrel.ProviderOf && to != asrel.PeerOf {
 			continue
 		}
-		typ := map[[2]bool]int{{true, true}: 1, {false, false}: 2, {true, false}: 3, {false, true}: 4}[[2]bool{from == asrel.ProviderOf, to == asrel.ProviderOf}]
+		typ := leakType(from == asrel.ProviderOf, to == asrel.ProviderOf)
 		reason := fmt.Sprintf("route leak (RFC 7908 type %d): AS%d passed a route learned from its %s AS%d to its %s AS%d",
 			typ, b, relName(from), c, relName(to), a)
 		dst = append(dst, finding{metric: incident.M1, asn: b, culprit: b, reason: reason})
@@ -146,6 +156,20 @@ func (k *Knowledge) judgePath(seq []bgp.ASN, dst []finding) []finding {
 		break
 	}
 	return dst
+}
+
+// leakType is the RFC 7908 section 3 type of a valley: 1 provider to
+// provider, 2 peer to peer, 3 provider to peer, 4 peer to provider.
+func leakType(fromProvider, toProvider bool) int {
+	switch {
+	case fromProvider && toProvider:
+		return 1
+	case !fromProvider && !toProvider:
+		return 2
+	case fromProvider:
+		return 3
+	}
+	return 4
 }
 
 func relName(r asrel.Relation) string {

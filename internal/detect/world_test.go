@@ -250,7 +250,8 @@ func TestWorldPrecisionRecall(t *testing.T) {
 		}
 		fmt.Fprintf(&table, "%-5s expected %4d found %4d reported %4d correct %4d  precision %.3f recall %.3f\n",
 			m, s.expected, s.found, s.reported, s.correct, precision, recall)
-		if s.expected == 0 {
+		if s.expected == 0 && !testing.Short() {
+			// One world (-short) may hold no event of a metric; three do.
 			t.Errorf("%s: the worlds hold nothing to find", m)
 		}
 		if precision < 0.95 || recall < 0.95 {
