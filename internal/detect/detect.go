@@ -2,6 +2,8 @@ package detect
 
 import (
 	"cmp"
+	"encoding/binary"
+	"math"
 	"net/netip"
 	"slices"
 	"sync"
@@ -152,13 +154,31 @@ type findingState struct {
 	evidence  []incident.Route
 }
 
-// pathSlot is an entry of the direct-mapped cache of path verdicts.
-type pathSlot struct {
-	hash    uint64
-	verdict int32 // 0: nothing to report; else index into pathVerdicts
-}
+// pathSlot is an entry of the direct-mapped cache of path verdicts: the
+// top 40 bits of the path's hash, then 24 bits of verdict (0: nothing
+// to report; else 1 + an index into pathVerdicts). Eight bytes a slot
+// keep the cache within the processor's last-level cache.
+type pathSlot uint64
+
+const verdictBits = 24
 
 const pathCacheBits = 20
+
+// activeHintBits sizes Collector.activeHint: 1M counters, 2 MB.
+const activeHintBits = 20
+
+// hint returns the slot of a prefix in activeHint. It hashes the prefix
+// alone: a RIB dump gives each prefix's routes from every peer one after
+// the other, so they share a slot, and its cache line.
+func hint(p netip.Prefix) uint32 {
+	a := p.Addr().As16()
+	hi := binary.BigEndian.Uint64(a[:8])
+	lo := binary.BigEndian.Uint64(a[8:])
+	h := (hi*0x9e3779b97f4a7c15 ^ lo) * 0xc2b2ae3d27d4eb4f
+	h ^= uint64(p.Bits())
+	h *= 0x9e3779b97f4a7c15
+	return uint32(h >> (64 - activeHintBits))
+}
 
 // Collector takes the routes of one route collector.
 type Collector struct {
@@ -182,6 +202,20 @@ type Collector struct {
 	states      []findingState
 	active      map[ppKey][]int32
 	activeCount []int
+	// activeHint counts the entries of active by a hash of their prefix:
+	// a zero count answers "nothing active" without the map lookup, as
+	// it does for nearly every route.
+	activeHint []uint16
+
+	// lastPair and lastPeer remember the previous route's lookups: RIB
+	// entries come prefix by prefix, each prefix from many peers mostly
+	// with one origin, and an update message's routes share their peer.
+	lastPair    pairKey
+	lastPairIdx uint32
+	havePair    bool
+	lastPeer    peerKey
+	lastPeerIdx uint16
+	havePeerIdx bool
 
 	seq []bgp.ASN
 	cur []finding
@@ -223,6 +257,7 @@ func newCollector(o *Observer, name string, idx int) *Collector {
 		cache:      make([]pathSlot, 1<<pathCacheBits),
 		findingIdx: map[findingKey]int32{},
 		active:     map[ppKey][]int32{},
+		activeHint: make([]uint16, 1<<activeHintBits),
 		seen:       newSeen(),
 	}
 }
@@ -230,7 +265,11 @@ func newCollector(o *Observer, name string, idx int) *Collector {
 // peer returns the id of a collector peer.
 func (c *Collector) peer(asn bgp.ASN, addr netip.Addr) uint16 {
 	k := peerKey{asn, addr}
+	if c.havePeerIdx && c.lastPeer == k {
+		return c.lastPeerIdx
+	}
 	if id, ok := c.peerIdx[k]; ok {
+		c.lastPeer, c.lastPeerIdx, c.havePeerIdx = k, id, true
 		return id
 	}
 	id := uint16(len(c.peers))
@@ -318,11 +357,16 @@ func (c *Collector) upstream(origin bgp.ASN) (bgp.ASN, bool) {
 // pair returns the index of a prefix-origin pair, judging it when new.
 func (c *Collector) pair(p netip.Prefix, origin bgp.ASN) uint32 {
 	k := pairKey{p, origin}
+	if c.havePair && c.lastPair == k {
+		return c.lastPairIdx
+	}
 	if i, ok := c.pairIdx[k]; ok {
+		c.lastPair, c.lastPairIdx, c.havePair = k, i, true
 		return i
 	}
 	i := uint32(len(c.pairs))
 	c.pairIdx[k] = i
+	c.lastPair, c.lastPairIdx, c.havePair = k, i, true
 	pr := pair{key: k}
 	c.o.k.judgeOrigin(&pr, func(reason string) { c.reasons[i] = reason })
 	c.pairs = append(c.pairs, pr)
@@ -335,21 +379,25 @@ func (c *Collector) pair(p netip.Prefix, origin bgp.ASN) uint32 {
 func (c *Collector) pathFindings(seq []bgp.ASN) []finding {
 	h := hashPath(seq)
 	slot := &c.cache[h&(1<<pathCacheBits-1)]
-	if slot.hash == h {
-		if slot.verdict == 0 {
+	tag := pathSlot(h>>verdictBits) << verdictBits
+	if *slot != 0 && *slot&^(1<<verdictBits-1) == tag {
+		v := *slot & (1<<verdictBits - 1)
+		if v == 0 {
 			return nil
 		}
-		return c.pathVerdicts[slot.verdict-1]
+		return c.pathVerdicts[v-1]
 	}
 	c.stats.Paths++
 	for _, a := range seq {
 		c.seen.add(a)
 	}
 	f := c.o.k.judgePath(seq, nil)
-	slot.hash, slot.verdict = h, 0
-	if len(f) > 0 {
+	*slot = tag
+	if len(f) > 0 && len(c.pathVerdicts) < 1<<verdictBits-1 {
 		c.pathVerdicts = append(c.pathVerdicts, f)
-		slot.verdict = int32(len(c.pathVerdicts))
+		*slot |= pathSlot(len(c.pathVerdicts))
+	} else if len(f) > 0 {
+		*slot = 0 // no room to remember it: judge the path each time
 	}
 	return f
 }
@@ -373,7 +421,8 @@ func hashPath(seq []bgp.ASN) uint64 {
 // (nil for a withdrawal) from time t.
 func (c *Collector) update(pp ppKey, cur []finding, t time.Time, r *mrt.Route) {
 	var act []int32
-	if c.activeCount[pp.peer] > 0 {
+	h := hint(pp.prefix)
+	if c.activeCount[pp.peer] > 0 && c.activeHint[h] > 0 {
 		act = c.active[pp]
 	}
 	if len(cur) == 0 && len(act) == 0 {
@@ -402,9 +451,17 @@ func (c *Collector) update(pp ppKey, cur []finding, t time.Time, r *mrt.Route) {
 		}
 	}
 	c.activeCount[pp.peer] += len(next) - len(act)
-	if len(next) == 0 {
+	switch {
+	case len(next) == 0 && len(act) > 0:
 		delete(c.active, pp)
-	} else {
+		if c.activeHint[h] != math.MaxUint16 {
+			c.activeHint[h]--
+		}
+	case len(next) > 0:
+		// A full counter stays full: its slot is always looked up.
+		if len(act) == 0 && c.activeHint[h] != math.MaxUint16 {
+			c.activeHint[h]++
+		}
 		c.active[pp] = next
 	}
 }
