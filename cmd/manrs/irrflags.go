@@ -16,8 +16,7 @@ import (
 // whois serve, acl, advise): RPSL dump files, each optionally named with
 // its source, in order of precedence.
 type irrFlags struct {
-	dumps   []string
-	sources string
+	dumps []string
 }
 
 const irrHelp = `an RPSL dump, as [SOURCE=]FILE (plain, gzip, bzip2 or zstd); repeat for several
