@@ -94,6 +94,7 @@ func newObserveCmd() *cobra.Command {
 		to, cacheDir  string
 		asJSON, quiet bool
 	)
+	var applyMemoryLimit func() error
 	cmd := &cobra.Command{
 		Use:   "observe --config FILE [--date D | --from D --to D] [--store PATH]",
 		Short: "Measure the MANRS conformance of every AS seen on a day, and store it",
@@ -123,6 +124,9 @@ reasons, and the exit status is 3.`,
 			cfg, err := config.Load(sf.config)
 			if err != nil {
 				return usageError{err}
+			}
+			if err := applyMemoryLimit(); err != nil {
+				return err
 			}
 			days, err := observeDays(cfg, date, from, to)
 			if err != nil {
@@ -188,6 +192,7 @@ reasons, and the exit status is 3.`,
 	f.StringVar(&cacheDir, "cache", "", "where inputs fetched by URL are kept (default: cache/ beside the store)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per day")
 	f.BoolVar(&quiet, "quiet", false, "do not log each input fault (the day still records them)")
+	applyMemoryLimit = memoryLimitFlag(cmd)
 	return cmd
 }
 

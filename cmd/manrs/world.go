@@ -108,6 +108,7 @@ func newWorldGenerateCmd() *cobra.Command {
 		updateInterval time.Duration
 		asJSON         bool
 	)
+	var applyMemoryLimit func() error
 	var names []string
 	for _, s := range world.Scales {
 		names = append(names, s.Name)
@@ -163,6 +164,9 @@ Scales: tiny (60 ASes, for unit tests), small (1,500 ASes, the demo), medium
 			if days < 1 || days > 366 {
 				return usagef("world generate: --days must be 1 to 366")
 			}
+			if err := applyMemoryLimit(); err != nil {
+				return err
+			}
 			prog := newProgress(cmd.ErrOrStderr())
 			opt.Progress = func(s string) { prog.tick(func() string { return "world: " + s }) }
 			m, err := world.Generate(opt)
@@ -204,5 +208,6 @@ Scales: tiny (60 ASes, for unit tests), small (1,500 ASes, the demo), medium
 	f.DurationVar(&ribInterval, "rib-interval", 8*time.Hour, "time between RIB dumps of a collector")
 	f.DurationVar(&updateInterval, "update-interval", 5*time.Minute, "time span of one update file")
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	applyMemoryLimit = memoryLimitFlag(cmd)
 	return cmd
 }
