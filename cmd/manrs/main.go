@@ -67,6 +67,7 @@ ground truth, and prints what it finds as text or JSON.`,
 		newServeCmd(),
 		newFilterCmd(),
 		newWhoisCmd(),
+		newRTRCmd(),
 	)
 	return root
 }
