@@ -68,6 +68,9 @@ ground truth, and prints what it finds as text or JSON.`,
 		newFilterCmd(),
 		newWhoisCmd(),
 		newRTRCmd(),
+		newACLCmd(),
+		newURPFCmd(),
+		newAdviseCmd(),
 	)
 	return root
 }
