@@ -1,0 +1,144 @@
+package stix
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/manrs/manrs/internal/bgp"
+	"github.com/manrs/manrs/internal/store"
+)
+
+// MonthlyReport returns the report (STIX 2.1 section 4.16) that groups
+// the objects of one tenant's month: every object given whose version
+// falls in the month, and the observables and identities they refer to.
+// Its identifier depends on the tenant and month only, so the report of
+// the current month gets a new version (a later modified) as the month
+// fills. ok is false when no object falls in the month.
+func MonthlyReport(tenant string, month time.Time, objs []Object) (r *Report, ok bool) {
+	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	in := map[ID]bool{}
+	var refs []ID
+	last := from
+	add := func(id ID) {
+		if !in[id] {
+			in[id] = true
+			refs = append(refs, id)
+		}
+	}
+	byID := map[ID]Object{}
+	for _, o := range objs {
+		byID[o.ObjectID()] = o
+	}
+	for _, o := range objs {
+		v := o.Version()
+		if v.IsZero() || v.Before(from) || !v.Before(to) || o.ObjectType() == "report" {
+			continue
+		}
+		if v.After(last) {
+			last = v
+		}
+		add(o.ObjectID())
+		for _, ref := range o.Refs() {
+			if _, known := byID[ref]; known {
+				add(ref)
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return nil, false
+	}
+	slices.Sort(refs)
+	name := fmt.Sprintf("Routing-security events for %s, %s", tenant, from.Format("January 2006"))
+	return &Report{
+		Common:      newCommon("report", NewID("report", "monthly|"+tenant+"|"+from.Format("2006-01")), from, last),
+		Name:        name,
+		Description: fmt.Sprintf("The routing-security events manrs published for %s in %s.", tenant, from.Format("January 2006")),
+		ReportTypes: []string{"threat-report"},
+		Published:   At(last),
+		ObjectRefs:  refs,
+	}, true
+}
+
+// NewBundle returns a bundle (STIX 2.1 section 8) of the objects with the
+// shared producer and extension definition first, each object version
+// once. Its identifier is derived from key.
+func NewBundle(key string, objs []Object) *Bundle {
+	b := &Bundle{Type: "bundle", ID: NewID("bundle", key)}
+	b.Objects = Dedupe(append(Shared(), objs...))
+	return b
+}
+
+// Dedupe returns the objects with each identifier and version once, in
+// their first order: events share observables and collector peers.
+func Dedupe(objs []Object) []Object {
+	type key struct {
+		id ID
+		v  time.Time
+	}
+	seen := map[key]bool{}
+	out := objs[:0:0]
+	for _, o := range objs {
+		k := key{o.ObjectID(), o.Version()}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// FromDay returns the objects of every incident of a stored day (leaving
+// out those whose dispute was accepted) and of its lapses and
+// restorations under policy, without duplicates. keep, when not nil,
+// selects the incidents and lapses to publish (a tenant's, see Touches).
+func FromDay(ctx context.Context, st store.Store, date time.Time, policy string, keep func(asn, culprit bgp.ASN, prefixes []netip.Prefix) bool) ([]Object, error) {
+	ins, err := st.Incidents(ctx, store.Query{From: date, To: date})
+	if err != nil {
+		return nil, fmt.Errorf("read incidents: %w", err)
+	}
+	var out []Object
+	for _, in := range ins {
+		if keep == nil || keep(in.ASN, in.Culprit, in.Prefixes) {
+			out = append(out, FromIncident(in)...)
+		}
+	}
+	lapses, err := st.Lapses(ctx, 0, policy, date, date)
+	if err != nil {
+		return nil, fmt.Errorf("read lapses: %w", err)
+	}
+	for _, l := range lapses {
+		if keep != nil && !keep(l.ASN, l.ASN, nil) {
+			continue
+		}
+		objs, err := FromLapse(l)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, objs...)
+	}
+	return Dedupe(out), nil
+}
+
+// Touches returns a selector for FromDay of the events that concern a
+// tenant: charged to or caused by one of its ASes, or involving a prefix
+// that overlaps one of its prefixes (a hijack of its space, a leak of its
+// routes).
+func Touches(asns []bgp.ASN, prefixes []netip.Prefix) func(asn, culprit bgp.ASN, ps []netip.Prefix) bool {
+	return func(a, culprit bgp.ASN, ps []netip.Prefix) bool {
+		if slices.Contains(asns, a) || slices.Contains(asns, culprit) {
+			return true
+		}
+		for _, p := range ps {
+			for _, q := range prefixes {
+				if p.Overlaps(q) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
