@@ -99,8 +99,8 @@ With --quiet nothing is printed and the exit status answers: 0 yes, 1 no.`,
 			if a.Conformant {
 				answer = "yes"
 			}
-			fmt.Fprintf(w, "%s: %s, %s conformant under %q (%s) on the %d days before %s\n%s\n\n", a.ASN, answer,
-				map[bool]string{true: "was", false: "was not"}[a.Conformant], a.Policy, a.Definition.Description, a.Days, a.Before.Format("2006-01-02"), a.Reason)
+			fmt.Fprintf(w, "%s: %s, %s conformant under %q (%s) on the %s before %s\n%s\n\n", a.ASN, answer,
+				map[bool]string{true: "was", false: "was not"}[a.Conformant], a.Policy, a.Definition.Description, plural(a.Days, "day"), a.Before.Format("2006-01-02"), a.Reason)
 			for _, d := range a.Evidence {
 				state := "conformant"
 				switch {
