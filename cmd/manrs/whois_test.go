@@ -205,6 +205,12 @@ func TestWhoisUsage(t *testing.T) {
 		{[]string{"serve", "--irr", whoisAS112, "--serial", "RIPE"}, exitUsage, "--serial \"RIPE\": want SOURCE=SERIAL"},
 		{[]string{"serve", "--irr", whoisAS112, "--serial", "RADB=1", "--listen", "127.0.0.1:0"}, exitUsage, "--serial RADB: no such source"},
 		{[]string{"serve", "--irr", whoisAS112, "--log.format", "xml"}, exitUsage, "--log.format"},
+		{[]string{"serve", "--irr", whoisAS112, "--nrtm", "RIPE"}, exitUsage, "want SOURCE=HOST:PORT[@SERIAL]"},
+		{[]string{"serve", "--irr", whoisAS112, "--nrtm", "RIPE=localhost"}, exitUsage, "missing port"},
+		{[]string{"serve", "--irr", whoisAS112, "--nrtm", "RIPE=localhost:43@x"}, exitUsage, "not a serial"},
+		{[]string{"serve", "--irr", whoisAS112, "--nrtm", "RADB=localhost:43@1"}, exitUsage, "--nrtm RADB: no such source"},
+		{[]string{"serve", "--irr", whoisAS112, "--nrtm", "RIPE=localhost:43"}, exitUsage, "--nrtm RIPE: no serial to start from"},
+		{[]string{"serve", "--irr", whoisAS112, "--serial", "RIPE=/nonexistent/RIPE.CURRENTSERIAL"}, exitUsage, "neither a serial nor a serial file"},
 		{[]string{"serve", "--irr", whoisAS112, "--max-connections", "0"}, exitUsage, "must be positive"},
 		{[]string{"serve", "--irr", "/nonexistent/ripe.db", "--listen", "127.0.0.1:0"}, exitFailure, "/nonexistent/ripe.db"},
 		{[]string{"serve", "--irr", whoisAS112, "--listen", "256.0.0.1:1"}, exitFailure, "--listen"},
@@ -271,6 +277,184 @@ func TestWhoisPipelinedSession(t *testing.T) {
 	want := "C\nF Missing required set name for A query\nA18\nRIPE,RIPE-NONAUTH\nC\nC\nD\nC\nA34\n2001:4:112::/48 2620:4f:8000::/48\nC\n"
 	if string(b) != want {
 		t.Errorf("got %q\nwant %q", b, want)
+	}
+	cancel()
+	<-done
+}
+
+const (
+	whoisNRTMDump   = "../../internal/whois/testdata/nrtm/test.db"
+	whoisNRTMStream = "../../internal/whois/testdata/nrtm/test.101-106.nrtm"
+)
+
+// whoisFakeNRTM serves NRTM answers on loopback: the answer of the
+// query, else RIPE's error 401.
+func whoisFakeNRTM(t *testing.T, answers map[string]string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		ln.Close()
+		wg.Wait()
+	})
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				line, err := bufio.NewReader(c).ReadString('\n')
+				if err != nil {
+					return
+				}
+				a, ok := answers[strings.TrimSpace(line)]
+				if !ok {
+					a = "%ERROR:401: invalid range: Not within 101-106\n"
+				}
+				io.WriteString(c, a)
+			})
+		}
+	})
+	return ln.Addr().String()
+}
+
+// whoisWaitAnswer queries addr until the answer is want.
+func whoisWaitAnswer(t *testing.T, addr, q, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := whoisQuery(t, addr, q)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %q, want %q", q, got, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestWhoisServeNRTM runs a manrs whois serve that mirrors a scripted
+// NRTM server, and a second one that mirrors the first over NRTM: both
+// end with the same answers, and the metrics count the changes.
+func TestWhoisServeNRTM(t *testing.T) {
+	stream, err := os.ReadFile(whoisNRTMStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upstream := whoisFakeNRTM(t, map[string]string{"-g TEST:3:101-LAST": string(stream)})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var log1, log2 whoisLog
+	done1, done2 := make(chan int, 1), make(chan int, 1)
+	go func() {
+		done1 <- runWhois(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--irr", "TEST=" + whoisNRTMDump,
+			"--nrtm", "TEST=" + upstream + "@100", "--nrtm-interval", "50ms", "--log.format", "json"}, io.Discard, &log1)
+	}()
+	addr1 := whoisWaitFor(t, &log1, done1, "manrs: serving whois on ")
+	metrics := whoisWaitFor(t, &log1, done1, "manrs: metrics on ")
+	whoisWaitAnswer(t, addr1, "!jTEST", "A15\nTEST:Y:101-106\nC\n")
+
+	// The second takes its serial from the dump's "% SERIAL 100".
+	go func() {
+		done2 <- runWhois(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--irr", "TEST=" + whoisNRTMDump,
+			"--nrtm", "TEST=" + addr1, "--nrtm-interval", "50ms", "--log.format", "json"}, io.Discard, &log2)
+	}()
+	addr2 := whoisWaitFor(t, &log2, done2, "manrs: serving whois on ")
+	whoisWaitAnswer(t, addr2, "!jTEST", "A15\nTEST:Y:101-106\nC\n")
+	for q, want := range map[string]string{
+		"!gAS64500":         "A15\n203.0.113.0/24\nC\n",
+		"!gAS64501":         "A16\n198.51.100.0/24\nC\n",
+		"!iAS-TEST,1":       "A24\nAS64500 AS64501 AS64502\nC\n",
+		"!maut-num,AS64500": "D\n",
+	} {
+		for _, addr := range []string{addr1, addr2} {
+			if got := whoisQuery(t, addr, q); got != want {
+				t.Errorf("%s at %s: %q, want %q", q, addr, got, want)
+			}
+		}
+	}
+	for _, q := range []string{"-g TEST:3:101-LAST", "!oTEST-MNT", "-i origin AS64500", "!r198.51.100.0/24"} {
+		if a, b := whoisQuery(t, addr1, q), whoisQuery(t, addr2, q); a != b {
+			t.Errorf("%s: first %q, second %q", q, a, b)
+		}
+	}
+
+	resp, err := http.Get(metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`manrs_whois_nrtm_changes_total{op="add",source="TEST"} 4`,
+		`manrs_whois_nrtm_changes_total{op="del",source="TEST"} 2`,
+		`manrs_whois_nrtm_serial{source="TEST"} 106`,
+		`manrs_whois_nrtm_polls_total{result="updated",source="TEST"} 1`,
+		`manrs_whois_irr_objects{class="route",source="TEST"} 2`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	cancel()
+	for _, done := range []chan int{done1, done2} {
+		if code := <-done; code != exitOK {
+			t.Errorf("exit %d", code)
+		}
+	}
+	for _, want := range []string{`"msg":"mirroring","source":"TEST"`, `"msg":"nrtm poll","source":"TEST"`, `"result":"updated","added":4,"deleted":2`} {
+		if !strings.Contains(log1.String(), want) {
+			t.Errorf("logs lack %s:\n%s", want, log1.String())
+		}
+	}
+	if !strings.Contains(log2.String(), `"msg":"nrtm serial","source":"TEST","serial":100,"from":"`) {
+		t.Errorf("second's logs lack the serial's origin:\n%s", log2.String())
+	}
+}
+
+// TestWhoisServeNRTMGap checks that a stream with a gap is refused and
+// logged, and the data left as loaded.
+func TestWhoisServeNRTMGap(t *testing.T) {
+	stream, err := os.ReadFile(whoisNRTMStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(stream)
+	gap := s[:strings.Index(s, "ADD 102")] + s[strings.Index(s, "ADD 103"):]
+	dir := t.TempDir()
+	dump, _ := os.ReadFile(whoisNRTMDump)
+	os.WriteFile(filepath.Join(dir, "test.db"), dump, 0o644)
+	os.WriteFile(filepath.Join(dir, "TEST.CURRENTSERIAL"), []byte("100\n"), 0o644)
+	upstream := whoisFakeNRTM(t, map[string]string{"-g TEST:3:101-LAST": gap})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr whoisLog
+	done := make(chan int, 1)
+	go func() {
+		done <- runWhois(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--irr", "TEST=" + filepath.Join(dir, "test.db"),
+			"--nrtm", "TEST=" + upstream, "--nrtm-interval", "50ms", "--log.format", "json"}, io.Discard, &stderr)
+	}()
+	addr := whoisWaitFor(t, &stderr, done, "manrs: serving whois on ")
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stderr.String(), "ADD 103 where serial 102 was due") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range []string{`"msg":"nrtm poll failed"`, "ADD 103 where serial 102 was due", "TEST.CURRENTSERIAL"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("logs lack %s:\n%s", want, stderr.String())
+		}
+	}
+	for q, want := range map[string]string{"!jTEST": "A13\nTEST:N:0-100\nC\n", "!gAS64501": "D\n", "!gAS64500": "A28\n192.0.2.0/24 203.0.113.0/24\nC\n"} {
+		if got := whoisQuery(t, addr, q); got != want {
+			t.Errorf("%s: %q, want %q", q, got, want)
+		}
 	}
 	cancel()
 	<-done

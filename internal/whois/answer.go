@@ -153,6 +153,7 @@ type Session struct {
 	lim     Limits
 	version string
 	serials map[string]uint64
+	journal *Journal
 
 	// defaults are the sources selected at the start and by -a.
 	defaults []string
@@ -180,13 +181,17 @@ type SessionConfig struct {
 	// Serials are the serials the sources' dumps were taken at, answered
 	// by !j as the range 0-serial; a source without one is answered "-".
 	Serials map[string]uint64
+	// Journal, when set, follows the sources' serials after NRTM
+	// updates, for !j, and answers -g queries; Serials are then read
+	// for the sources it does not know.
+	Journal *Journal
 	// Timeout is the idle timeout until !t changes it.
 	Timeout time.Duration
 }
 
 // NewSession returns a session over db.
 func NewSession(db *DB, cfg SessionConfig) *Session {
-	s := &Session{db: db, lim: cfg.Limits.withDefaults(), version: cfg.Version, serials: cfg.Serials, Timeout: cfg.Timeout}
+	s := &Session{db: db, lim: cfg.Limits.withDefaults(), version: cfg.Version, serials: cfg.Serials, journal: cfg.Journal, Timeout: cfg.Timeout}
 	s.defaults = slices.Clone(cfg.Sources)
 	if len(s.defaults) == 0 {
 		s.defaults = db.irr.Order()
@@ -294,6 +299,8 @@ func (s *Session) answer(q Query) Answer {
 		return s.routeSearch(q, false)
 	case KindRIPE:
 		return s.ripe(q)
+	case KindNRTM:
+		return s.nrtm(q)
 	}
 	return errAnswer("Unrecognised query")
 }
@@ -338,10 +345,12 @@ func (s *Session) truncated(name string) Answer {
 		name, s.lim.MaxSetMembers, s.lim.MaxSetDepth)
 }
 
-// serialRanges answers !j: for each source "SOURCE:N:0-SERIAL" (N: no
-// local journal is kept), "SOURCE:N:-" for a source without a known
-// serial, "SOURCE:X:Database unknown" for a source the DB does not have,
-// as IRRd does.
+// serialRanges answers !j: for each source "SOURCE:Y:FIRST-LAST" when
+// the journal holds changes of it (Y: served over NRTM, FIRST-LAST: the
+// serials of the journal), "SOURCE:N:0-SERIAL" (N: no changes kept) for
+// a source whose serial is known, "SOURCE:N:-" for a source without a
+// known serial, "SOURCE:X:Database unknown" for a source the DB does not
+// have, as IRRd does.
 func (s *Session) serialRanges(q Query) Answer {
 	order := s.db.irr.Order()
 	srcs := q.Sources
@@ -354,9 +363,13 @@ func (s *Session) serialRanges(q Query) Answer {
 			b = append(b, '\n')
 		}
 		b = append(b, src...)
-		switch serial, ok := s.serials[src]; {
+		serial, ok := s.serial(src)
+		first, last, journaled := s.journal.rangeOf(src)
+		switch {
 		case !slices.Contains(order, src):
 			b = append(b, ":X:Database unknown"...)
+		case journaled:
+			b = fmt.Appendf(b, ":Y:%d-%d", first, last)
 		case ok:
 			b = fmt.Appendf(b, ":N:0-%d", serial)
 		default:
@@ -364,6 +377,31 @@ func (s *Session) serialRanges(q Query) Answer {
 		}
 	}
 	return dataOrNotFound(b)
+}
+
+// serial returns the serial of a source's data: the journal's, else the
+// configured one.
+func (s *Session) serial(src string) (uint64, bool) {
+	if s.journal != nil {
+		if n, ok := s.journal.Serial(src); ok {
+			return n, true
+		}
+	}
+	n, ok := s.serials[src]
+	return n, ok
+}
+
+// nrtm answers -g SOURCE:VERSION:FIRST-LAST from the journal, in the
+// RIPE style, with IRRd's errors.
+func (s *Session) nrtm(q Query) Answer {
+	if s.journal == nil {
+		return Answer{Status: StatusError, RIPE: true, Body: []byte("No journal kept for this source, unable to serve NRTM queries")}
+	}
+	b, msg := s.journal.appendNRTM(nil, q.Name, q.NRTMVersion, q.First, q.Last)
+	if msg != "" {
+		return Answer{Status: StatusError, RIPE: true, Body: []byte(msg)}
+	}
+	return Answer{Status: StatusData, RIPE: true, Body: b}
 }
 
 // prefixes returns the prefixes of the route (v6 false) or route6 objects

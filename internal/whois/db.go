@@ -341,3 +341,87 @@ func (o *object) parsed() (*rpsl.Object, error) {
 	objs[0].Source = o.source
 	return objs[0], nil
 }
+
+// Delete removes the object with the class, primary key and source of o
+// from the IRR database and from the texts, as an NRTM DEL does. It
+// returns an error wrapping irr.ErrNotFound when the DB holds neither.
+func (d *DB) Delete(o *rpsl.Object) error {
+	ierr := d.irr.Delete(o)
+	found, err := d.deleteText(o)
+	switch {
+	case err != nil:
+		return err
+	case found:
+		return nil
+	case ierr != nil && !errors.Is(ierr, irr.ErrNotFound):
+		return ierr
+	}
+	key, _ := o.Key()
+	return fmt.Errorf("whois: %s: line %d: %s %s: %w", o.Input, o.Line, o.Class(), key, irr.ErrNotFound)
+}
+
+// deleteText drops the text of the object with the class, key and source
+// of o, and reports whether there was one.
+func (d *DB) deleteText(o *rpsl.Object) (bool, error) {
+	class := o.Class()
+	key, err := o.Key()
+	if err != nil {
+		return false, err
+	}
+	if o.Source == "" {
+		return false, fmt.Errorf("whois: %s: line %d: %s %s: %w", o.Input, o.Line, class, key, errNoSource)
+	}
+	source := strings.ToUpper(o.Source)
+	var prefix netip.Prefix
+	var origin bgp.ASN
+	if class == "route" || class == "route6" {
+		r, err := rpsl.ParseRoute(o)
+		if err != nil {
+			return false, err
+		}
+		prefix, origin = r.Prefix, r.Origin
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	match := func(p *object) bool {
+		return p.class == class && p.source == source && (prefix.IsValid() && p.origin == origin || !prefix.IsValid() && p.key == key)
+	}
+	if prefix.IsValid() {
+		list, ok := d.drop(d.prefixes[prefix], match)
+		if !ok {
+			return false, nil
+		}
+		if len(list) == 0 {
+			delete(d.prefixes, prefix)
+		} else {
+			d.prefixes[prefix] = list
+		}
+	} else {
+		list, ok := d.drop(d.keys[key], match)
+		if !ok {
+			return false, nil
+		}
+		if len(list) == 0 {
+			delete(d.keys, key)
+		} else {
+			d.keys[key] = list
+		}
+	}
+	if d.dead > 1024 && d.dead > d.live {
+		d.compact()
+	}
+	return true, nil
+}
+
+// drop removes the object of list that match selects, marking it dead
+// for the secondary indexes; the caller holds the write lock.
+func (d *DB) drop(list []*object, match func(*object) bool) ([]*object, bool) {
+	i := slices.IndexFunc(list, match)
+	if i < 0 {
+		return list, false
+	}
+	list[i].dead = true
+	d.dead++
+	d.live--
+	return slices.Delete(list, i, i+1), true
+}

@@ -21,6 +21,17 @@
 //     by blank lines, "%  No entries found for the selected source(s).",
 //     or "%% ERROR: <message>", each followed by two blank lines.
 //
+// NRTM: a Mirror keeps a source current from an NRTM version 3 server
+// (the protocol of the RIPE database and IRRd 4; not an RFC, RFC 2769's
+// Routing Policy System Replication was its undeployed counterpart) by
+// polling "-g SOURCE:3:NEXT-LAST" and
+// applying the ADD and DEL changes through a Journal, which follows each
+// source's serial and keeps the changes applied. A Server with a Journal
+// answers "-g SOURCE:3:FIRST-LAST" from it, with IRRd's error texts, so
+// that mirrors can chain, and !j reports the journal's serial range.
+// NRTM answers are untrusted: one that skips or repeats a serial, breaks
+// the framing or exceeds its size limit is refused as a whole.
+//
 // Objects, set expansion and route-set members follow RFC 2622 (RPSL)
 // and RFC 4012 (RPSLng), as package irr implements them; mbrs-by-ref and
 // member-of as RFC 2622 sections 5.1 and 5.2 define them.

@@ -19,6 +19,7 @@ var fuzzQueries = []string{
 	"!maut-num,AS3333", "!oEXAMPLE-MNT", "!r193.0.0.0/24,o", "!r193.0.0.0/16,M", "!r193.0.0.0/24,l", "!t5",
 	"AS3333", "-k -K -s RIPE -T route -x 193.0.0.0/24", "-i origin AS3333", "-i member-of RS-EXAMPLE",
 	"-i mnt-by OTHER-MNT", "-L 193.0.4.1", "-a -V x AS-DEEP", "!x", "-q", "!g", "!r::/0,M", "!i\xff",
+	"-g RIPE:3:1-LAST", "-g RADB:1:5-10 -s RIPE", "-k -g RIPE:3:1-2",
 }
 
 // FuzzQuery parses and answers arbitrary query lines and checks: no

@@ -35,6 +35,7 @@ const (
 	KindRoutes                  // !r<prefix>[,o|l|L|M]: route search
 	KindTimeout                 // !t<seconds>: the idle timeout
 	KindRIPE                    // RIPE-style flags and search
+	KindNRTM                    // -g SOURCE:VERSION:FIRST-LAST: NRTM changes
 )
 
 var kindNames = [...]string{
@@ -55,6 +56,7 @@ var kindNames = [...]string{
 	KindRoutes:      "!r",
 	KindTimeout:     "!t",
 	KindRIPE:        "ripe",
+	KindNRTM:        "-g",
 }
 
 // String returns the command, e.g. "!g", or "ripe" and "invalid"; the
@@ -98,8 +100,8 @@ var inverseAttrs = []string{"origin", "member-of", "mnt-by"}
 // Query is one parsed query line.
 type Query struct {
 	Kind Kind
-	// Name is the set (!a, !i), the maintainer (!o, -i mnt-by) or the
-	// route-set or as-set (-i member-of), upper case.
+	// Name is the set (!a, !i), the maintainer (!o, -i mnt-by), the
+	// route-set or as-set (-i member-of) or the source (-g), upper case.
 	Name string
 	// Client is the client's name (!n, -V), as given.
 	Client string
@@ -124,6 +126,10 @@ type Query struct {
 	AllSources bool
 	// Timeout is the idle timeout of !t.
 	Timeout time.Duration
+	// NRTMVersion (1 or 3), First and Last are the NRTM version and the
+	// serial range of -g, of the source Name; Last is 0 for LAST.
+	NRTMVersion int
+	First, Last uint64
 
 	// Search is what a RIPE-style query searches; Attr is the attribute
 	// of -i.
@@ -528,6 +534,11 @@ func parseRIPE(line string) (Query, error) {
 			if err = search(SearchInverse); err == nil {
 				err = parseInverse(&q, words, &i)
 			}
+		case "-g":
+			var v string
+			if v, err = next(&i, w); err == nil {
+				err = parseNRTM(&q, v)
+			}
 		case "-x", "-l", "-L", "-M":
 			var v string
 			if err = search(SearchRoutes); err == nil {
@@ -542,7 +553,49 @@ func parseRIPE(line string) (Query, error) {
 			return Query{}, err
 		}
 	}
+	if q.NRTMVersion != 0 {
+		switch {
+		case q.Search != SearchNone:
+			return Query{}, ripeErr("-g cannot be combined with a search")
+		case q.KeepAlive:
+			return Query{}, ripeErr("-k with -g (NRTM keepalive) is not supported; poll with -g instead")
+		}
+		return Query{Kind: KindNRTM, Name: q.Name, NRTMVersion: q.NRTMVersion, First: q.First, Last: q.Last}, nil
+	}
 	return q, nil
+}
+
+// parseNRTM parses the argument of -g: SOURCE:VERSION:FIRST-LAST, LAST
+// being a serial or "LAST".
+func parseNRTM(q *Query, v string) error {
+	f := strings.Split(v, ":")
+	if len(f) != 3 {
+		return ripeErr("Invalid parameter for -g %s: want SOURCE:VERSION:FIRST-LAST", shown(v))
+	}
+	srcs, qe := parseSources(f[0])
+	if qe != nil || len(srcs) != 1 {
+		return ripeErr("Invalid source for -g %s: one source name", shown(v))
+	}
+	switch f[1] {
+	case "1", "3":
+	default:
+		return ripeErr("Invalid NRTM version for -g %s: 1 or 3", shown(v))
+	}
+	lo, hi, ok := strings.Cut(f[2], "-")
+	first, err := strconv.ParseUint(lo, 10, 64)
+	if !ok || err != nil || first == 0 {
+		return ripeErr("Invalid serial range for -g %s: want FIRST-LAST, FIRST a serial from 1", shown(v))
+	}
+	var last uint64
+	if !strings.EqualFold(hi, "LAST") {
+		if last, err = strconv.ParseUint(hi, 10, 64); err != nil || last == 0 {
+			return ripeErr("Invalid serial range for -g %s: LAST is a serial or \"LAST\"", shown(v))
+		}
+	}
+	q.Name = srcs[0]
+	q.NRTMVersion = int(f[1][0] - '0')
+	q.First, q.Last = first, last
+	return nil
 }
 
 // parseClasses parses the object classes of -T.
@@ -670,6 +723,12 @@ func (q Query) String() string {
 		return "!t" + strconv.Itoa(int(q.Timeout/time.Second))
 	case KindRIPE:
 		q.ripeString(&b)
+	case KindNRTM:
+		last := "LAST"
+		if q.Last != 0 {
+			last = strconv.FormatUint(q.Last, 10)
+		}
+		fmt.Fprintf(&b, "-g %s:%d:%d-%s", q.Name, q.NRTMVersion, q.First, last)
 	}
 	return b.String()
 }

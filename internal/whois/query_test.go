@@ -118,7 +118,11 @@ func TestParseQueryErrors(t *testing.T) {
 		{"-x foo", `Invalid input for route search: "foo": IPv4 address "foo": want four dotted octets`, true},
 		{"-x 192.0.2.0/24 -l 192.0.2.0/24", "more than one search in a query; send one query per line", true},
 		{"-T route;x AS1", `Invalid class name "route;x": letters, digits, '-' and '_' only`, true},
-		{"-g RIPE:3:1-LAST", `Unrecognised flag/search: "-g"`, true},
+		{"-g RIPE:3", `Invalid parameter for -g "RIPE:3": want SOURCE:VERSION:FIRST-LAST`, true},
+		{"-g RIPE,RADB:3:1-LAST", `Invalid source for -g "RIPE,RADB:3:1-LAST": one source name`, true},
+		{"-g RIPE:3:5-x", `Invalid serial range for -g "RIPE:3:5-x": LAST is a serial or "LAST"`, true},
+		{"-g RIPE:3:1-LAST -x 192.0.2.0/24", "-g cannot be combined with a search", true},
+		{"-y", `Unrecognised flag/search: "-y"`, true},
 	} {
 		_, err := ParseQuery(tc.line)
 		var qe *QueryError

@@ -61,10 +61,11 @@ var DefaultMaxConcurrentQueries = 4 * runtime.GOMAXPROCS(0)
 
 // Config configures a Server. A zero field takes its default.
 type Config struct {
-	// Sources, Serials, Version and Limits configure each session (see
-	// SessionConfig).
+	// Sources, Serials, Journal, Version and Limits configure each
+	// session (see SessionConfig).
 	Sources []string
 	Serials map[string]uint64
+	Journal *Journal
 	Version string
 	Limits  Limits
 
@@ -319,7 +320,7 @@ func (s *Server) serveConn(c net.Conn) {
 		br: bufio.NewReaderSize(c, s.cfg.MaxQueryLength+2),
 		bw: bufio.NewWriterSize(c, writeBufferSize),
 		sess: NewSession(s.db, SessionConfig{Sources: s.cfg.Sources, Limits: s.cfg.Limits, Version: s.cfg.Version,
-			Serials: s.cfg.Serials, Timeout: s.cfg.IdleTimeout}),
+			Serials: s.cfg.Serials, Journal: s.cfg.Journal, Timeout: s.cfg.IdleTimeout}),
 	}
 	s.log.Debug("connection", "remote", cn.remote)
 	reason := cn.serve()

@@ -196,7 +196,9 @@ func TestServerIdleTimeout(t *testing.T) {
 	if got := cl.rest(); got != "" {
 		t.Fatalf("silent client: %q", got)
 	}
-	if took := time.Since(start); took < 200*time.Millisecond || took > 5*time.Second {
+	// Only the lower bound is exact; the upper one only tells "closed"
+	// from "never closed" on a loaded machine.
+	if took := time.Since(start); took < 200*time.Millisecond || took > 30*time.Second {
 		t.Errorf("silent client closed after %v", took)
 	}
 
@@ -210,7 +212,7 @@ func TestServerIdleTimeout(t *testing.T) {
 				return
 			}
 			time.Sleep(20 * time.Millisecond)
-			if time.Since(start) > 5*time.Second {
+			if time.Since(start) > 60*time.Second {
 				return
 			}
 		}
@@ -218,7 +220,7 @@ func TestServerIdleTimeout(t *testing.T) {
 	if got := slow.rest(); got != "" {
 		t.Fatalf("slow client: %q", got)
 	}
-	if took := time.Since(start); took > 2*time.Second {
+	if took := time.Since(start); took > 30*time.Second {
 		t.Errorf("slow client closed after %v", took)
 	}
 	<-done
