@@ -71,6 +71,7 @@ ground truth, and prints what it finds as text or JSON.`,
 		newACLCmd(),
 		newURPFCmd(),
 		newAdviseCmd(),
+		newFeedCmd(),
 	)
 	return root
 }

@@ -10,15 +10,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// defaultMemoryLimit is the soft memory limit of the long batch commands
-// (world generate, observe): the Go runtime collects garbage harder as the
-// heap nears it rather than letting it grow to twice what is live, so an
-// internet-scale run stays within a 4 GB machine budget. It is a target,
-// not a cap: a job whose live data needs more still gets it.
-const defaultMemoryLimit = 3 << 30
-
 // memoryLimitFlag adds --memory-limit to cmd and returns a function that
-// applies it; the GOMEMLIMIT environment variable, when set, wins.
+// applies it; the GOMEMLIMIT environment variable, when set, wins. The
+// default, 3 GiB, is for the long batch commands (world generate,
+// observe): the Go runtime collects garbage harder as the heap nears it
+// rather than letting it grow to twice what is live, so an internet-scale
+// run stays within a 4 GB machine budget. It is a target, not a cap: a job
+// whose live data needs more still gets it.
 func memoryLimitFlag(cmd *cobra.Command) func() error {
 	limit := new(string)
 	cmd.Flags().StringVar(limit, "memory-limit", "3GiB", "soft limit of the heap (e.g. 2GiB, 6GiB, 0 for none); GOMEMLIMIT wins")

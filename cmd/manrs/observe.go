@@ -157,6 +157,13 @@ reasons, and the exit status is 3.`,
 				if err != nil {
 					return err
 				}
+				// Tenants' outputs get the day's events as soon as it is stored,
+				// so that a scheduled observe alone alerts.
+				if n, err := deliverDay(context.Background(), cfg, st, sf.path, day, opt.Log); err != nil {
+					return err
+				} else if n > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "manrs: observe %s: %d deliveries failed; see %s\n", d, n, deliveryLogPath(sf.path))
+				}
 				if res.Partial {
 					partial++
 				}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"github.com/manrs/manrs/internal/observatory"
 	"github.com/manrs/manrs/internal/store"
 	"github.com/manrs/manrs/internal/store/sqlite"
+	"github.com/manrs/manrs/internal/taxii"
 	"github.com/manrs/manrs/internal/web"
 	"github.com/manrs/manrs/internal/world"
 )
@@ -38,9 +40,10 @@ func newServeCmd() *cobra.Command {
 		listen           string
 		demo             bool
 		logFormat, level string
+		tlsCert, tlsKey  string
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--store PATH] [--config FILE] [--demo]",
+		Use:   "serve [--listen ADDR] [--store PATH] [--config FILE] [--tls-cert FILE --tls-key FILE] [--demo]",
 		Short: "Serve the dashboard and the JSON API of the observatory",
 		Long: `Serve, on one HTTP port, the dashboard (/, and /as/ASN for each AS: readiness
 per action, 30-day and 12-month charts, incidents with their evidence, the
@@ -50,9 +53,19 @@ manrs observe writes it; requests are logged as structured lines on stderr.
 
 With --demo, a demo data set is built first in a temporary directory: a small
 generated world of 42 days observed day by day into a fresh store, so that
-30-day verdicts and lapses show. The store and the world are removed on exit.`,
+30-day verdicts and lapses show. The store and the world are removed on exit.
+
+With tenants in the configuration (docs/feeds.md), TAXII 2.1 is served at
+/taxii2/ too: each tenant reads, with HTTP Basic, its collection and the public
+one, filled from every stored day at start. Every minute the store is polled
+for days that manrs observe added; their events go into the collections and
+to each tenant's syslog, webhook and e-mail outputs, recorded in
+deliveries.jsonl beside the store. TAXII needs TLS (--tls-cert and --tls-key)
+unless the listener is a loopback address. With --demo, a tenant "demo"
+(password "demo") owns some of the demo world's ASes and prefixes.`,
 		Example: `  manrs serve --demo
-  manrs serve --store /var/lib/manrs/manrs.db --listen :8080`,
+  manrs serve --store /var/lib/manrs/manrs.db --listen :8080
+  manrs serve --config manrs.yaml --listen :8443 --tls-cert cert.pem --tls-key key.pem`,
 		Args: exactArgs(0, "arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			logger, err := newLogger(cmd.ErrOrStderr(), logFormat, level)
@@ -63,9 +76,22 @@ generated world of 42 days observed day by day into a fresh store, so that
 			if err != nil {
 				return err
 			}
+			var tenants []config.Tenant
+			cfgDir := ""
+			if sf.config != "" {
+				c, err := config.Load(sf.config)
+				if err != nil {
+					return usageError{err}
+				}
+				tenants, cfgDir = c.Tenants, c.Dir
+			}
+			if (tlsCert == "") != (tlsKey == "") {
+				return usagef("serve: --tls-cert and --tls-key go together")
+			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			var st store.Store
+			logPath := deliveryLogPath(sf.path)
 			if demo {
 				dir, err := os.MkdirTemp("", "manrs-demo-")
 				if err != nil {
@@ -75,6 +101,13 @@ generated world of 42 days observed day by day into a fresh store, so that
 				if st, err = buildDemo(ctx, dir, cmd.ErrOrStderr(), logger); err != nil {
 					return err
 				}
+				logPath = deliveryLogPath(filepath.Join(dir, "manrs.db"))
+				dt, err := demoTenant(ctx, st)
+				if err != nil {
+					st.Close()
+					return err
+				}
+				tenants = append(tenants, dt)
 			} else if st, err = sf.open(); err != nil {
 				return err
 			}
@@ -83,11 +116,36 @@ generated world of 42 days observed day by day into a fresh store, so that
 			if err != nil {
 				return err
 			}
-			srv := &http.Server{Handler: web.New(st, o, logger), ReadHeaderTimeout: 10 * time.Second}
-			logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "store", storeName(demo, sf.path))
-			fmt.Fprintf(cmd.ErrOrStderr(), "manrs: serving http://%s/\n", ln.Addr())
+			ws := web.New(st, o, logger)
+			if len(tenants) > 0 {
+				svc, tx, closeLog, err := openDeliveries(ctx, st, tenants, o.DefaultPolicy, cfgDir, logPath, logger)
+				if err != nil {
+					ln.Close()
+					return err
+				}
+				defer closeLog()
+				ws.Mount(taxii.Prefix, taxiiGuard(tx, tlsCert != "" || isLoopback(ln.Addr())))
+				rctx, rcancel := context.WithCancel(ctx)
+				runDone := make(chan struct{})
+				go func() { svc.Run(rctx, pollInterval); close(runDone) }()
+				defer func() { rcancel(); <-runDone }() // before the log closes
+				logger.Info("TAXII 2.1", "tenants", len(tenants), "tls", tlsCert != "")
+			}
+			srv := &http.Server{Handler: ws, ReadHeaderTimeout: 10 * time.Second}
+			scheme := "http"
+			if tlsCert != "" {
+				scheme = "https"
+			}
+			logger.Info("serving", "url", scheme+"://"+ln.Addr().String()+"/", "store", storeName(demo, sf.path))
+			fmt.Fprintf(cmd.ErrOrStderr(), "manrs: serving %s://%s/\n", scheme, ln.Addr())
 			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
+			go func() {
+				if tlsCert != "" {
+					errc <- srv.ServeTLS(ln, tlsCert, tlsKey)
+					return
+				}
+				errc <- srv.Serve(ln)
+			}()
 			select {
 			case err := <-errc:
 				return err
@@ -105,10 +163,34 @@ generated world of 42 days observed day by day into a fresh store, so that
 	sf.register(cmd, "configuration with observatory settings (bands, policies); defaults without")
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "localhost:8080", "address to serve HTTP on")
-	f.BoolVar(&demo, "demo", false, "build and serve the demo data set")
+	f.BoolVar(&demo, "demo", false, "build and serve the demo data set, with the TAXII tenant demo")
+	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with")
+	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	f.StringVar(&logFormat, "log.format", "text", "log format: text or json")
 	f.StringVar(&level, "log.level", "info", "log level: debug, info, warn or error")
 	return cmd
+}
+
+// isLoopback reports whether a listener's address is a loopback one.
+func isLoopback(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
+}
+
+// taxiiGuard serves TAXII when the connection is safe for HTTP Basic
+// (TLS, or a loopback listener), and refuses it otherwise: a password
+// must not cross a network in the clear.
+func taxiiGuard(h http.Handler, plainOK bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS == nil && !plainOK {
+			w.Header().Set("Content-Type", taxii.MediaType)
+			w.WriteHeader(http.StatusForbidden)
+			json.NewEncoder(w).Encode(map[string]string{"title": "TLS required",
+				"description": "TAXII is served over HTTPS only (manrs serve --tls-cert, --tls-key)", "http_status": "403"})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func storeName(demo bool, path string) string {

@@ -53,6 +53,8 @@ type Config struct {
 	// Observatory sets thresholds, bands and policies; absent keys
 	// take the defaults of DefaultObservatory.
 	Observatory Observatory `yaml:"observatory,omitempty"`
+	// Tenants are the clients of the feeds (tenants.go).
+	Tenants []Tenant `yaml:"tenants,omitempty"`
 }
 
 // World is what a generated world says about itself.
@@ -154,6 +156,9 @@ func (s *Config) check() error {
 		if x.Source == "" || x.Dump == "" {
 			return fmt.Errorf("irr[%d]: source and dump are both needed", i)
 		}
+	}
+	if err := checkTenants(s.Tenants); err != nil {
+		return err
 	}
 	return s.Observatory.check()
 }

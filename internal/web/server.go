@@ -88,6 +88,11 @@ func New(st store.Store, o *config.Observatory, log *slog.Logger) *Server {
 	return s
 }
 
+// Mount serves h under pattern (a path ending in a slash, such as the
+// TAXII server's /taxii2/), with the metrics and request log of every
+// route.
+func (s *Server) Mount(pattern string, h http.Handler) { s.handle(pattern, h.ServeHTTP) }
+
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
