@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -186,6 +189,12 @@ DIR after each change, each to a temporary file renamed into place.`,
 			src.client = &http.Client{Timeout: defaultFetchTimeout}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			// Registered before the sources are loaded, so that a SIGHUP
+			// during start-up asks for a reload instead of ending the
+			// process; it is handled once the listeners are up.
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
 
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -250,9 +259,6 @@ DIR after each change, each to a temporary file renamed into place.`,
 				}()
 			}
 
-			hup := make(chan os.Signal, 1)
-			signal.Notify(hup, syscall.SIGHUP)
-			defer signal.Stop(hup)
 			tick := time.NewTicker(refresh)
 			defer tick.Stop()
 			for {
@@ -403,7 +409,7 @@ func newRTRDumpCmd() *cobra.Command {
 		format  string
 		asJSON  bool
 		timeout time.Duration
-		bench   int
+		bench   benchOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "dump HOST:PORT [--version 0|1|2] [--format json|csv]",
@@ -429,7 +435,7 @@ protocol; the cache then gets the Error Report the RFC asks for.`,
 				return usagef("rtr dump: --format %q: want json or csv", format)
 			}
 			out, _ := rpki.LookupOutput(format)
-			if bench > 0 {
+			if bench.clients > 0 {
 				return benchDump(cmd, args[0], rtr.Version(version), timeout, bench)
 			}
 			res, err := rtr.Dial(cmd.Context(), args[0], rtr.Version(version), timeout)
@@ -450,35 +456,226 @@ protocol; the cache then gets the Error Report the RFC asks for.`,
 	f.StringVar(&format, "format", "json", "output format: json or csv")
 	f.BoolVar(&asJSON, "json", false, "same as --format json")
 	f.DurationVar(&timeout, "timeout", defaultDumpTimeout, "how long to wait for each read")
-	f.IntVar(&bench, "bench", 0, "run `N` concurrent full dumps and print their timing instead of the data")
-	_ = f.MarkHidden("bench")
+	f.IntVar(&bench.clients, "bench", 0, "run `N` concurrent full dumps and print their timing instead of the data")
+	f.IntVar(&bench.stalled, "bench-stalled", 0, "with --bench, also open `N` sessions that ask for the full set and never read")
+	f.DurationVar(&bench.limit, "bench-limit", 0, "with --bench, end the resets after this long and report what was read")
+	f.DurationVar(&bench.follow, "bench-follow", 0, "with --bench, then wait this long for a Serial Notify and time the delta")
+	for _, name := range []string{"bench", "bench-stalled", "bench-limit", "bench-follow"} {
+		_ = f.MarkHidden(name)
+	}
 	return cmd
 }
 
-// benchDump runs n concurrent Reset Queries against addr and prints the
-// wall time until all finished and the VRPs each received.
-func benchDump(cmd *cobra.Command, addr string, v rtr.Version, timeout time.Duration, n int) error {
-	start := time.Now()
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	counts := make([]int, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res, err := rtr.Dial(cmd.Context(), addr, v, timeout)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			counts[i] = len(res.Set.VRPs)
-		}()
+// benchOptions are the hidden --bench flags of manrs rtr dump, which
+// bench/rtr.sh uses to load a cache with many routers.
+type benchOptions struct {
+	clients int           // concurrent sessions
+	stalled int           // extra sessions that ask for the full set and never read
+	limit   time.Duration // stop the resets after this long and report what was read
+	follow  time.Duration // after the resets, wait this long for a Serial Notify and apply the delta
+}
+
+// benchSession is one session's timing: reset is the time from connect to
+// End of Data (zero if it did not get there); notified and applied are the
+// times at which the Serial Notify arrived and the delta's End of Data was
+// read.
+type benchSession struct {
+	reset             time.Duration
+	prefixes          int
+	announced         int
+	withdrawn         int
+	notified, applied time.Time
+}
+
+// benchDump opens o.clients sessions to addr at once, each sending a
+// Reset Query and reading to End of Data, and prints the wall time until
+// all finished with the spread of the sessions' times. It frames PDUs
+// and counts prefixes without decoding them, so that a thousand sessions
+// of a full table cost the client little. With o.limit, the sessions
+// still reading at the limit are ended and the line says how many
+// completed and how many prefixes all received. With o.follow, every
+// session then waits for a Serial Notify, sends a Serial Query and reads
+// the delta, and the times of the first notification and of the last
+// delta applied are printed as Unix times.
+func benchDump(cmd *cobra.Command, addr string, v rtr.Version, timeout time.Duration, o benchOptions) error {
+	for range o.stalled {
+		nc, err := net.DialTimeout("tcp", addr, timeout)
+		if err != nil {
+			return err
+		}
+		defer nc.Close()
+		if _, err := nc.Write(rtr.ResetQuery{}.AppendPDU(nil, v)); err != nil {
+			return err
+		}
 	}
-	wg.Wait()
+	start := time.Now()
+	var stop time.Time
+	if o.limit > 0 {
+		stop = start.Add(o.limit)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, o.clients)
+	res := make([]benchSession, o.clients)
+	ready := make(chan struct{})
+	var resetsDone sync.WaitGroup
+	resetsDone.Add(o.clients)
+	for i := range o.clients {
+		wg.Go(func() {
+			errs[i] = benchSessionRun(addr, v, timeout, stop, o.follow, &res[i], resetsDone.Done, ready)
+		})
+	}
+	resetsDone.Wait()
 	elapsed := time.Since(start)
+	// Every session has finished its reset or failed; none touches res
+	// until ready is closed.
+	var resets []float64
+	delivered, vrps := 0, 0
+	for _, r := range res {
+		if r.reset > 0 {
+			resets = append(resets, r.reset.Seconds())
+			delivered += r.prefixes
+			vrps = r.prefixes
+		} else {
+			delivered += r.announced
+		}
+	}
+	slices.Sort(resets)
+	q := func(f float64) float64 {
+		if len(resets) == 0 {
+			return 0
+		}
+		return resets[min(int(f*float64(len(resets))), len(resets)-1)]
+	}
+	capped := len(resets) < o.clients && !stop.IsZero() && !time.Now().Before(stop)
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "clients %d vrps %d seconds %.3f min %.3f median %.3f max %.3f completed %d delivered %d\n",
+		o.clients, vrps, elapsed.Seconds(), q(0), q(0.5), q(1), len(resets), delivered)
+	close(ready)
+	wg.Wait()
+	if capped {
+		return nil
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "clients %d vrps %d seconds %.3f\n", n, counts[0], elapsed.Seconds())
+	for _, r := range res {
+		if r.prefixes != res[0].prefixes {
+			return fmt.Errorf("sessions got %d and %d prefixes", res[0].prefixes, r.prefixes)
+		}
+	}
+	if o.follow <= 0 {
+		return nil
+	}
+	first, last := res[0].notified, res[0].applied
+	applies := make([]float64, o.clients)
+	for i, r := range res {
+		if r.notified.Before(first) {
+			first = r.notified
+		}
+		if r.applied.After(last) {
+			last = r.applied
+		}
+		applies[i] = r.applied.Sub(r.notified).Seconds()
+	}
+	slices.Sort(applies)
+	unix := func(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+	fmt.Fprintf(out, "update clients %d announced %d withdrawn %d first_notify %.3f last_applied %.3f apply_min %.3f apply_median %.3f apply_max %.3f\n",
+		o.clients, res[0].announced, res[0].withdrawn, unix(first), unix(last), applies[0], applies[len(applies)/2], applies[len(applies)-1])
+	return nil
+}
+
+// benchSessionRun is one session of benchDump. Its reset reads end at
+// stop if that is not zero. It calls resetDone once the full set is read
+// (or the session failed), then waits for ready before following an
+// update.
+func benchSessionRun(addr string, v rtr.Version, timeout time.Duration, stop time.Time, follow time.Duration,
+	res *benchSession, resetDone func(), ready <-chan struct{}) (err error) {
+	once := sync.OnceFunc(resetDone)
+	defer once()
+	start := time.Now()
+	nc, err := net.DialTimeout("tcp", addr, timeout)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	if _, err := nc.Write(rtr.ResetQuery{}.AppendPDU(nil, v)); err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(nc, 64<<10)
+	var hdr [8]byte
+	body := make([]byte, 0, 64)
+	// next reads one PDU before the deadline, returning its type and body.
+	next := func(deadline time.Time) (rtr.Type, []byte, error) {
+		_ = nc.SetReadDeadline(deadline)
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			return 0, nil, err
+		}
+		n := binary.BigEndian.Uint32(hdr[4:])
+		if n < 8 || n > rtr.MaxPDULen {
+			return 0, nil, fmt.Errorf("PDU length %d", n)
+		}
+		body = slices.Grow(body[:0], int(n)-8)[:n-8]
+		if _, err := io.ReadFull(br, body); err != nil {
+			return 0, nil, err
+		}
+		return rtr.Type(hdr[1]), body, nil
+	}
+	// readAnswer reads to End of Data and returns its serial.
+	readAnswer := func(stop time.Time) (uint32, error) {
+		for {
+			deadline := time.Now().Add(timeout)
+			if !stop.IsZero() && stop.Before(deadline) {
+				deadline = stop
+			}
+			t, b, err := next(deadline)
+			if err != nil {
+				return 0, err
+			}
+			if (t == rtr.TypeIPv4Prefix || t == rtr.TypeIPv6Prefix || t == rtr.TypeEndOfData) && len(b) < 4 {
+				return 0, fmt.Errorf("short %s PDU", t)
+			}
+			switch t {
+			case rtr.TypeIPv4Prefix, rtr.TypeIPv6Prefix:
+				if b[0]&1 == 1 {
+					res.announced++
+				} else {
+					res.withdrawn++
+				}
+			case rtr.TypeEndOfData:
+				return binary.BigEndian.Uint32(b[:4]), nil
+			case rtr.TypeErrorReport, rtr.TypeCacheReset:
+				return 0, fmt.Errorf("cache answered with %s", t)
+			}
+		}
+	}
+	serial, err := readAnswer(stop)
+	if err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	session := binary.BigEndian.Uint16(hdr[2:])
+	res.reset = time.Since(start)
+	res.prefixes, res.announced, res.withdrawn = res.announced, 0, 0
+	once()
+	if follow <= 0 {
+		return nil
+	}
+	<-ready
+	for {
+		t, _, err := next(time.Now().Add(follow))
+		if err != nil {
+			return fmt.Errorf("waiting for Serial Notify: %w", err)
+		}
+		if t == rtr.TypeSerialNotify {
+			break
+		}
+	}
+	res.notified = time.Now()
+	if _, err := nc.Write(rtr.SerialQuery{SessionID: session, Serial: serial}.AppendPDU(nil, v)); err != nil {
+		return err
+	}
+	if _, err := readAnswer(time.Time{}); err != nil {
+		return fmt.Errorf("serial query: %w", err)
+	}
+	res.applied = time.Now()
 	return nil
 }

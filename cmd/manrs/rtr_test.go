@@ -3,19 +3,31 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"math/big"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -457,4 +469,479 @@ protocol rpki rtr1 { roa4 { table r4; }; roa6 { table r6; }; remote %s port %s; 
 		time.Sleep(200 * time.Millisecond)
 	}
 	sameKeys(t, "BIRD ROA tables", got, want)
+}
+
+// gobgpKeys reads GoBGP's RPKI table of one address family through its
+// CLI. A line is "192.0.2.0/24   28   64496   127.0.0.1:3323".
+func gobgpKeys(gobgp, api, family string, got vrpKeys) error {
+	host, port, _ := net.SplitHostPort(api)
+	out, err := exec.Command(gobgp, "-u", host, "-p", port, "rpki", "table", "-a", family).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("gobgp rpki table -a %s: %v: %s", family, err, bytes.TrimSpace(out))
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(f[0])
+		if err != nil {
+			continue // the header
+		}
+		got[fmt.Sprintf("%s-%s-%s", pfx, f[1], f[2])] = true
+	}
+	return nil
+}
+
+// waitGoBGP polls GoBGP's RPKI table until it equals want or the deadline
+// passes, and returns the last table read. Until gobgpd's API is up the
+// CLI fails; only the last failure counts.
+func waitGoBGP(t *testing.T, gobgp, api string, want vrpKeys, timeout time.Duration) vrpKeys {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got := vrpKeys{}
+		err := errors.Join(gobgpKeys(gobgp, api, "ipv4", got), gobgpKeys(gobgp, api, "ipv6", got))
+		if err == nil && maps.Equal(got, want) {
+			return got
+		}
+		if time.Now().After(deadline) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestRTRServeGoBGP loads the served set into gobgpd's RPKI table (GoBGP
+// speaks RTR version 0), then changes the source and checks that GoBGP
+// follows the Serial Notify with an incremental update.
+func TestRTRServeGoBGP(t *testing.T) {
+	gobgpd := needProgram(t, "gobgpd", "gobgpd")
+	gobgp := needProgram(t, "gobgp", "gobgpd")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "vrps.json")
+	data, err := os.ReadFile(rtrVRPs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := loadKeys(t, src)
+	addr := serveRTR(t, "--vrps", src, "--refresh", "300ms")
+	host, port, _ := net.SplitHostPort(addr)
+	// gobgpd starts its RPKI clients only with a BGP listener, so it gets
+	// a loopback port of its own.
+	_, bgpPort, _ := net.SplitHostPort(freeAddr(t))
+	api := freeAddr(t)
+	conf := filepath.Join(dir, "gobgpd.toml")
+	if err := os.WriteFile(conf, []byte(fmt.Sprintf(`[global.config]
+  as = 65000
+  router-id = "127.0.0.1"
+  port = %s
+  local-address-list = ["127.0.0.1"]
+[[rpki-servers]]
+  [rpki-servers.config]
+    address = %q
+    port = %s
+`, bgpPort, host, port)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	cmd := exec.Command(gobgpd, "-f", conf, "--api-hosts", api, "-l", "info")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+
+	got := waitGoBGP(t, gobgp, api, want, 20*time.Second)
+	sameKeys(t, "GoBGP RPKI table", got, want)
+	if t.Failed() {
+		_, apiPort, _ := net.SplitHostPort(api)
+		out, _ := exec.Command(gobgp, "-u", "127.0.0.1", "-p", apiPort, "rpki", "server").CombinedOutput()
+		t.Fatalf("gobgp rpki server:\n%s\ngobgpd log:\n%s", out, logs.String())
+	}
+
+	changed := strings.Replace(string(data), `{"asn": 13335, "prefix": "1.1.1.0/24", "maxLength": 24, "ta": "apnic"}`,
+		`{"asn": 64511, "prefix": "198.51.100.0/24", "maxLength": 24, "ta": "apnic"}`, 1)
+	changed = strings.Replace(changed, `{"asn": 3333, "prefix": "2001:67c:2e8::/48", "maxLength": 48, "ta": "ripe"}`,
+		`{"asn": 64511, "prefix": "2001:db8:1::/48", "maxLength": 64, "ta": "ripe"}`, 1)
+	if err := os.WriteFile(src+".tmp", []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(src+".tmp", src); err != nil {
+		t.Fatal(err)
+	}
+	wantNow, _ := loadKeys(t, src)
+	sameKeys(t, "GoBGP RPKI table after the change", waitGoBGP(t, gobgp, api, wantNow, 20*time.Second), wantNow)
+}
+
+// selfSignedCert writes a self-signed certificate for 127.0.0.1 and its
+// key as PEM files into dir, and returns their paths and a pool that
+// trusts the certificate.
+func selfSignedCert(t *testing.T, dir string) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+// TestRTRServeTLS serves over TLS (RFC 8210 section 9.2, RFC 6810 section
+// 7) beside plain TCP: a client that verifies the certificate gets the
+// full set in every version, StayRTR's rtrdump reads it over TLS, and a
+// plain-TCP client on the TLS port fails without disturbing the TLS
+// session already open.
+func TestRTRServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, pool := selfSignedCert(t, dir)
+	want, wantSet := loadKeys(t, rtrVRPs)
+	tlsAddr := freeAddr(t)
+	plain := serveRTR(t, "--vrps", rtrVRPs, "--listen-tls", tlsAddr, "--tls-cert", certFile, "--tls-key", keyFile)
+	waitListening(t, tlsAddr)
+	conf := &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+	dialTLS := func(t *testing.T) *tls.Conn {
+		t.Helper()
+		d := &net.Dialer{Timeout: 5 * time.Second}
+		tc, err := tls.DialWithDialer(d, "tcp", tlsAddr, conf)
+		if err != nil {
+			t.Fatalf("TLS dial: %v", err)
+		}
+		t.Cleanup(func() { tc.Close() })
+		return tc
+	}
+
+	for _, v := range []rtr.Version{0, 1, 2} {
+		t.Run(fmt.Sprint("version ", v), func(t *testing.T) {
+			res, err := rtr.DumpConn(dialTLS(t), v, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameKeys(t, "dump over TLS", keysOf(res.Set), want)
+			if wantASPAs := map[bool]int{true: len(wantSet.ASPAs)}[v == 2]; len(res.Set.ASPAs) != wantASPAs {
+				t.Errorf("%d ASPAs, want %d", len(res.Set.ASPAs), wantASPAs)
+			}
+		})
+	}
+
+	t.Run("rtrdump", func(t *testing.T) {
+		rtrdump := needProgram(t, "rtrdump", "stayrtr")
+		out := filepath.Join(t.TempDir(), "out.json")
+		cmd := exec.Command(rtrdump, "-connect", tlsAddr, "-type", "tls", "-tls.validate=false", "-rtr.version", "1", "-file", out)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("rtrdump -type tls: %v\n%s", err, b)
+		}
+		got, _ := loadKeys(t, out)
+		sameKeys(t, "rtrdump over TLS", got, want)
+	})
+
+	t.Run("plain client on the TLS port", func(t *testing.T) {
+		// A TLS session in progress, to check it survives.
+		open := dialTLS(t)
+		first, err := rtr.DumpConn(open, 1, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// One plain client stays silent, holding its handshake open;
+		// another sends a Reset Query in the clear.
+		silent, err := net.DialTimeout("tcp", tlsAddr, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer silent.Close()
+		nc, err := net.DialTimeout("tcp", tlsAddr, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		_, err = rtr.DumpConn(nc, 1, 5*time.Second)
+		if err == nil {
+			t.Fatal("a Reset Query in the clear on the TLS port got an answer")
+		}
+		if isTimeoutErr(err) {
+			t.Fatalf("plain client hung instead of being refused: %v", err)
+		}
+		// The server closes the connection after its TLS alert.
+		_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := io.Copy(io.Discard, nc); isTimeoutErr(err) {
+			t.Errorf("the server kept the failed connection open: %v", err)
+		}
+
+		// The open TLS session still answers, and new ones are served on
+		// both listeners.
+		if _, err := open.Write(rtr.SerialQuery{SessionID: first.SessionID, Serial: first.Serial}.AppendPDU(nil, 1)); err != nil {
+			t.Fatal(err)
+		}
+		_ = open.SetReadDeadline(time.Now().Add(5 * time.Second))
+		r := rtr.NewReader(open)
+		for _, wantType := range []rtr.Type{rtr.TypeCacheResponse, rtr.TypeEndOfData} {
+			p, _, err := r.Next()
+			if err != nil || p.Type() != wantType {
+				t.Fatalf("open TLS session after the plain client: got %v, %v; want %s", p, err, wantType)
+			}
+		}
+		res, err := rtr.DumpConn(dialTLS(t), 1, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameKeys(t, "a new TLS session", keysOf(res.Set), want)
+		res, err = rtr.Dial(context.Background(), plain, 1, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameKeys(t, "plain TCP", keysOf(res.Set), want)
+	})
+
+	t.Run("untrusted certificate", func(t *testing.T) {
+		// A client that does not trust the certificate must refuse it.
+		_, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", tlsAddr,
+			&tls.Config{ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12})
+		var unknown x509.UnknownAuthorityError
+		if !errors.As(err, &unknown) {
+			t.Errorf("dial with the system roots: %v, want an unknown authority error", err)
+		}
+	})
+}
+
+func isTimeoutErr(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// writeSyntheticVRPs writes n distinct VRPs in rpki-client JSON to path,
+// leaving out those whose index is in skip, and returns their keys.
+func writeSyntheticVRPs(t *testing.T, path string, n int, skip func(i int) bool) vrpKeys {
+	t.Helper()
+	var b strings.Builder
+	keys := vrpKeys{}
+	b.WriteString(`{"metadata": {"buildtime": "2026-11-27T12:00:00Z"}, "roas": [`)
+	sep := ""
+	for i := range n {
+		if skip(i) {
+			continue
+		}
+		pfx := fmt.Sprintf("10.%d.%d.0/24", i>>8&0xff, i&0xff)
+		asn := 64496 + i%16
+		fmt.Fprintf(&b, `%s{"asn": %d, "prefix": %q, "maxLength": 24, "ta": "test"}`, sep, asn, pfx)
+		keys[fmt.Sprintf("%s-24-%d", pfx, asn)] = true
+		sep = ",\n"
+	}
+	b.WriteString("]}\n")
+	if err := os.WriteFile(path+".tmp", []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// TestRTRServeReload changes the source and sends SIGHUP to the running
+// serve (in this process): the routers get a Serial Notify and the delta,
+// the export directory is rewritten atomically, and a source that no
+// longer loads keeps the last good set.
+func TestRTRServeReload(t *testing.T) {
+	// Catch SIGHUP here too, so that the signal cannot end the test binary
+	// whatever the state of serve's own handler.
+	guard := make(chan os.Signal, 16)
+	signal.Notify(guard, syscall.SIGHUP)
+	defer signal.Stop(guard)
+
+	const n = 20000
+	dir := t.TempDir()
+	src, exportDir := filepath.Join(dir, "vrps.json"), filepath.Join(dir, "export")
+	want := writeSyntheticVRPs(t, src, n, func(int) bool { return false })
+	metrics := freeAddr(t)
+	addr := serveRTR(t, "--vrps", src, "--refresh", "1h", "--export", exportDir, "--metrics", metrics)
+	exported, _ := loadKeys(t, filepath.Join(exportDir, "json"))
+	sameKeys(t, "export at start", exported, want)
+
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	res, err := rtr.DumpConn(nc, 1, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameKeys(t, "before the reload", keysOf(res.Set), want)
+
+	// Readers of the export directory must only ever see whole files.
+	stop := make(chan struct{})
+	var readErr error
+	var reads int
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, name := range []string{"json", "csv"} {
+				b, err := os.ReadFile(filepath.Join(exportDir, name))
+				if err != nil {
+					readErr = err
+					return
+				}
+				complete := json.Valid(b)
+				if name == "csv" {
+					complete = bytes.HasSuffix(b, []byte("\n")) && bytes.Count(b, []byte("\n")) >= n-n/100
+				}
+				if !complete {
+					readErr = fmt.Errorf("export/%s: a partial file of %d bytes", name, len(b))
+					return
+				}
+				reads++
+			}
+		}
+	})
+
+	// Withdraw 1% of the VRPs.
+	wantNow := writeSyntheticVRPs(t, src, n, func(i int) bool { return i%100 == 7 })
+	r := rtr.NewReader(nc)
+	var notify rtr.SerialNotify
+	deadline := time.Now().Add(20 * time.Second)
+	for notify.Serial == 0 && time.Now().Before(deadline) {
+		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		_ = nc.SetReadDeadline(time.Now().Add(2 * time.Second))
+		p, _, err := r.Next()
+		switch {
+		case isTimeoutErr(err):
+			continue // serve may still be reading the source
+		case err != nil:
+			t.Fatal(err)
+		}
+		var ok bool
+		if notify, ok = p.(rtr.SerialNotify); !ok || notify.Serial != res.Serial+1 {
+			t.Fatalf("got %#v, want Serial Notify %d", p, res.Serial+1)
+		}
+	}
+	if notify.Serial == 0 {
+		t.Fatal("no Serial Notify after SIGHUP")
+	}
+	if _, err := nc.Write(rtr.SerialQuery{SessionID: res.SessionID, Serial: res.Serial}.AppendPDU(nil, 1)); err != nil {
+		t.Fatal(err)
+	}
+	_ = nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	withdrawn := 0
+	for {
+		p, _, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pfx, ok := p.(rtr.Prefix); ok {
+			if pfx.Announce || !want[fmt.Sprintf("%s-%d-%d", pfx.Prefix, pfx.MaxLength, pfx.ASN)] {
+				t.Errorf("delta has %+v", pfx)
+			}
+			withdrawn++
+		}
+		if _, ok := p.(rtr.EndOfData); ok {
+			break
+		}
+	}
+	if withdrawn != len(want)-len(wantNow) {
+		t.Errorf("%d withdrawals, want %d", withdrawn, len(want)-len(wantNow))
+	}
+	// The export follows the change: refreshRTR writes it before the
+	// next signal is taken, and the Serial Notify came after the Update.
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		got, _ := loadKeys(t, filepath.Join(exportDir, "json"))
+		if maps.Equal(got, wantNow) || time.Now().After(deadline) {
+			sameKeys(t, "export after the reload", got, wantNow)
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	if readErr != nil {
+		t.Error(readErr)
+	}
+	t.Logf("%d whole export files read during the reload", reads)
+	entries, err := os.ReadDir(exportDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary file %s left in the export directory", e.Name())
+		}
+	}
+
+	t.Run("bad source keeps the last set", func(t *testing.T) {
+		if err := os.WriteFile(src, []byte(`{"roas": [{"asn": 1, "prefix": `), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		var body string
+		for !strings.Contains(body, `manrs_rtr_refreshes_total{result="failed"}`) && time.Now().Before(deadline) {
+			if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+			resp, err := http.Get("http://" + metrics + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			body = string(b)
+		}
+		if !strings.Contains(body, `manrs_rtr_refreshes_total{result="failed"}`) || !strings.Contains(body, "manrs_rtr_last_refresh_success 0") {
+			t.Fatalf("no failed refresh counted after SIGHUP:\n%s", body)
+		}
+		got, err := rtr.Dial(context.Background(), addr, 1, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameKeys(t, "after a failed reload", keysOf(got.Set), wantNow)
+		if got.Serial != notify.Serial {
+			t.Errorf("serial %d, want %d kept", got.Serial, notify.Serial)
+		}
+		exported, _ := loadKeys(t, filepath.Join(exportDir, "json"))
+		sameKeys(t, "export after a failed reload", exported, wantNow)
+	})
 }

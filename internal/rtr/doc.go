@@ -10,7 +10,7 @@
 // 0.5 implements as "-10") carried an AFI flags octet and a provider count;
 // that form is not spoken.
 //
-// The codec (pdu.go, reader.go, error.go) decodes every PDU type strictly:
+// The codec (pdu.go, decode.go, error.go) decodes every PDU type strictly:
 // the length must be the one the type requires (or consistent with its
 // inner lengths), fields that must be zero are zero, prefixes are canonical
 // and their maximum length lies between the prefix length and the address
@@ -18,7 +18,7 @@
 // RFC, and carries the Error Report code that RFC 8210 section 5.11 asks a
 // receiver to send.
 //
-// The cache (server.go, history.go, snapshot.go) keeps a session ID, a
+// The cache (server.go, snapshot.go) keeps a session ID, a
 // serial number compared with RFC 1982 arithmetic (serial.go), and a
 // bounded history of deltas, so that a Serial Query gets the changes since
 // its serial and a Cache Reset when that serial has left the history
