@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/spf13/cobra"
 
 	"github.com/manrs/manrs/internal/acl"
 	"github.com/manrs/manrs/internal/asrel"
@@ -25,48 +21,14 @@ const (
 	bogonDB     = aclTestdata + "/bogon.db"
 )
 
-// runNewCmd runs "manrs ARGS", args[0] being the command newCmd makes,
-// and returns its exit status and output. Until main.go registers the
-// command, it builds the root and adds it, mapping the error to an exit
-// status as run does.
-func runNewCmd(t *testing.T, newCmd func() *cobra.Command, args ...string) (int, string, string) {
-	t.Helper()
-	for _, c := range newRootCmd(nil, nil).Commands() {
-		if c.Name() == args[0] {
-			return runCmd(t, args...)
-		}
-	}
-	var stdout, stderr bytes.Buffer
-	root := newRootCmd(&stdout, &stderr)
-	root.AddCommand(newCmd())
-	root.SetArgs(args)
-	err := root.Execute()
-	var ue usageError
-	var pe partialError
-	code := exitOK
-	switch {
-	case err == nil:
-	case errors.As(err, &pe):
-		code = exitPartial
-	case errors.As(err, &ue), isCobraUsage(err):
-		code = exitUsage
-	default:
-		code = exitFailure
-	}
-	if err != nil {
-		stderr.WriteString("manrs: " + err.Error() + "\n")
-	}
-	return code, stdout.String(), stderr.String()
-}
-
 func runACLCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	return runNewCmd(t, newACLCmd, append([]string{"acl"}, args...)...)
+	return runCmd(t, append([]string{"acl"}, args...)...)
 }
 
 func runURPFCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	return runNewCmd(t, newURPFCmd, append([]string{"urpf"}, args...)...)
+	return runCmd(t, append([]string{"urpf"}, args...)...)
 }
 
 // aclGolden compares got with internal/acl/testdata/name, rewriting it
@@ -320,8 +282,8 @@ func TestURPFCmd(t *testing.T) {
 // TestACLHelp checks the help of acl, urpf and advise: usage, examples
 // and exit status.
 func TestACLHelp(t *testing.T) {
-	for name, newCmd := range map[string]func() *cobra.Command{"acl": newACLCmd, "urpf": newURPFCmd, "advise": newAdviseCmd} {
-		code, out, _ := runNewCmd(t, newCmd, name, "--help")
+	for _, name := range []string{"acl", "urpf", "advise"} {
+		code, out, _ := runCmd(t, name, "--help")
 		for _, want := range []string{"Usage:", "Examples:", "Exit status:", "manrs " + name + " "} {
 			if code != exitOK || !strings.Contains(out, want) {
 				t.Errorf("manrs %s --help: exit %d, no %q\n%s", name, code, want, out)

@@ -24,7 +24,7 @@ const (
 
 func runAdviseCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	return runNewCmd(t, newAdviseCmd, append([]string{"advise"}, args...)...)
+	return runCmd(t, append([]string{"advise"}, args...)...)
 }
 
 // adviseGolden compares got with internal/advise/testdata/name, rewriting

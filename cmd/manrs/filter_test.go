@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,37 +19,10 @@ const (
 	policyVRPs = "../../internal/filter/testdata/policy-vrps.json"
 )
 
-// runFilterCmd runs "manrs filter ARGS" and returns its exit status and
-// output. Until main.go registers the command, it builds the root and
-// adds it, mapping the error to an exit status as run does.
+// runFilterCmd runs "manrs filter ARGS" and returns its exit status and output.
 func runFilterCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	for _, c := range newRootCmd(nil, nil).Commands() {
-		if c.Name() == "filter" {
-			return runCmd(t, append([]string{"filter"}, args...)...)
-		}
-	}
-	var stdout, stderr bytes.Buffer
-	root := newRootCmd(&stdout, &stderr)
-	root.AddCommand(newFilterCmd())
-	root.SetArgs(append([]string{"filter"}, args...))
-	err := root.Execute()
-	var ue usageError
-	var pe partialError
-	code := exitOK
-	switch {
-	case err == nil:
-	case errors.As(err, &pe):
-		code = exitPartial
-	case errors.As(err, &ue):
-		code = exitUsage
-	default:
-		code = exitFailure
-	}
-	if err != nil {
-		stderr.WriteString("manrs: " + err.Error() + "\n")
-	}
-	return code, stdout.String(), stderr.String()
+	return runCmd(t, append([]string{"filter"}, args...)...)
 }
 
 // filterGolden compares got with internal/filter/testdata/name, the

@@ -31,57 +31,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/manrs/manrs/internal/peertest"
 	"github.com/manrs/manrs/internal/rpki"
 	"github.com/manrs/manrs/internal/rtr"
 )
 
-// runRTRCmd runs "manrs rtr ARGS". Until main.go registers the command,
-// it builds the root and adds it, mapping the error to an exit status as
-// run does.
+// runRTRCmd runs "manrs rtr ARGS" and returns its exit status and output.
 func runRTRCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	for _, c := range newRootCmd(nil, nil).Commands() {
-		if c.Name() == "rtr" {
-			return runCmd(t, append([]string{"rtr"}, args...)...)
-		}
-	}
-	var stdout, stderr bytes.Buffer
-	root := newRootCmd(&stdout, &stderr)
-	root.AddCommand(newRTRCmd())
-	root.SetArgs(append([]string{"rtr"}, args...))
-	err := root.Execute()
-	var ue usageError
-	var pe partialError
-	code := exitOK
-	switch {
-	case err == nil:
-	case errors.As(err, &pe):
-		code = exitPartial
-	case errors.As(err, &ue):
-		code = exitUsage
-	default:
-		code = exitFailure
-	}
-	if err != nil {
-		stderr.WriteString("manrs: " + err.Error() + "\n")
-	}
-	return code, stdout.String(), stderr.String()
+	return runCmd(t, append([]string{"rtr"}, args...)...)
 }
 
 const rtrVRPs = "../../internal/rtr/testdata/vrps.json"
 
-// needProgram returns the path of an external program, skipping the test
-// when it is missing, or failing it when CI=true.
+// needProgram returns the path of a peer program (peertest.Program).
 func needProgram(t *testing.T, name, pkg string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (apt-get install %s)", name, pkg)
-		}
-		t.Skipf("%s is not installed; apt-get install %s to test against it", name, pkg)
-	}
-	return path
+	return peertest.Program(t, pkg, name)
 }
 
 // freeAddr returns a loopback address that was free a moment ago.
@@ -134,7 +100,6 @@ func serveRTR(t *testing.T, args ...string) string {
 	var stdout bytes.Buffer
 	stderr := &lockedBuffer{}
 	root := newRootCmd(&stdout, stderr)
-	root.AddCommand(newRTRCmd())
 	root.SetArgs(append([]string{"rtr", "serve", "--listen", addr, "--log.level", "warn"}, args...))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

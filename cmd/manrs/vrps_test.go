@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/manrs/manrs/internal/peertest"
 )
 
 const vrpsTestdata = "../../internal/rpki/testdata/"
@@ -161,13 +163,7 @@ var compressors = map[string]func(t *testing.T, data []byte) []byte{
 		return w.EncodeAll(data, nil)
 	},
 	"bz2": func(t *testing.T, data []byte) []byte {
-		if _, err := exec.LookPath("bzip2"); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatal("bzip2 is not installed")
-			}
-			t.Skip("bzip2 is not installed; install it to test bzip2 input")
-		}
-		cmd := exec.Command("bzip2", "-c")
+		cmd := exec.Command(peertest.Program(t, "bzip2", "bzip2"), "-c")
 		cmd.Stdin = bytes.NewReader(data)
 		out, err := cmd.Output()
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/manrs/manrs/internal/peertest"
 )
 
 // tool returns the path of an external program that can check rulesets,
@@ -15,13 +17,11 @@ import (
 // must accept probe and refuse bad.
 func tool(t *testing.T, name string, args []string, probe, bad string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (apt-get install -y nftables iptables)", name)
-		}
-		t.Skipf("%s not installed", name)
+	pkg := "iptables"
+	if name == "nft" {
+		pkg = "nftables"
 	}
+	path := peertest.Program(t, pkg, name)
 	run := func(input string) error {
 		cmd := exec.Command(path, args...)
 		cmd.Stdin = strings.NewReader(input)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/manrs/manrs/internal/decompress"
 	"github.com/manrs/manrs/internal/mrt"
+	"github.com/manrs/manrs/internal/peertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/crafted/*.want")
@@ -79,12 +80,7 @@ func bgpdumpLines(t *testing.T, name string) []byte {
 
 func needBgpdump(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("bgpdump"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("bgpdump is not installed; CI must install it (apt-get install bgpdump)")
-		}
-		t.Skip("bgpdump is not installed (apt-get install bgpdump); skipping the oracle test")
-	}
+	peertest.Program(t, "bgpdump", "bgpdump")
 }
 
 // TestBgpdumpOracleSamples runs bgpdump -m and our dump over every real MRT

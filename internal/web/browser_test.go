@@ -4,29 +4,20 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/manrs/manrs/internal/peertest"
 )
 
 // chromium returns the path of Debian's chromium, or skips the test
 // where it is not installed (except under CI, where that fails it).
 func chromium(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed (apt-get install -y chromium)")
-	}
-	t.Skip("chromium is not installed: the dashboard is not tested in a browser")
-	return ""
+	return peertest.Program(t, "chromium", "chromium", "chromium-browser", "google-chrome")
 }
 
 // TestDashboardInBrowser drives the dashboard in headless Chromium: the

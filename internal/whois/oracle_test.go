@@ -11,20 +11,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/manrs/manrs/internal/peertest"
 )
 
-// needTool skips the test when the program is not installed, except on CI
-// (CI=true), where the test must run and so fails.
+// needTool returns the path of a peer program (peertest.Program).
 func needTool(t *testing.T, name, pkg string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed; CI must install it (apt-get install %s)", name, pkg)
-		}
-		t.Skipf("%s is not installed (apt-get install %s); skipping the oracle test", name, pkg)
-	}
-	return path
+	return peertest.Program(t, pkg, name)
 }
 
 // bgpq4Case is one bgpq4 command line of generate_outputs.sh and the file
