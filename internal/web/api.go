@@ -20,17 +20,16 @@ type DayInfo struct {
 	ASes    int      `json:"ases,omitempty"`
 }
 
-func (s *Server) apiDays(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDays(r *http.Request) (any, error) {
 	days, err := s.st.Days(r.Context(), time.Time{}, time.Time{})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	out := make([]DayInfo, 0, len(days))
 	for _, d := range days {
 		out = append(out, DayInfo{Date: d.Date.Format("2006-01-02"), Partial: d.Partial, Reasons: d.Reasons})
 	}
-	writeJSON(w, out)
+	return out, nil
 }
 
 // Verdict is an AS's verdict under one policy on one day.
@@ -99,32 +98,28 @@ func (s *Server) report(r *http.Request, asn bgp.ASN) (*ASReport, error) {
 	return rep, nil
 }
 
-func (s *Server) apiAS(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAS(r *http.Request) (any, error) {
 	asn, err := asnParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	rep, err := s.report(r, asn)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, rep)
+	return rep, nil
 }
 
-func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiHistory(r *http.Request) (any, error) {
 	asn, err := asnParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	h, err := s.history(r, asn)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, h)
+	return h, nil
 }
 
 func (s *Server) history(r *http.Request, asn bgp.ASN) ([]observatory.DayScore, error) {
@@ -143,66 +138,55 @@ func (s *Server) history(r *http.Request, asn bgp.ASN) ([]observatory.DayScore, 
 	return observatory.History(r.Context(), s.st, s.o, asn, to.AddDate(0, 0, 1-days), to)
 }
 
-func (s *Server) apiMonths(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMonths(r *http.Request) (any, error) {
 	asn, err := asnParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	latest, err := s.latest(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	to, err := dateParam(r, "to", latest)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	n, err := intParam(r, "months", 12, 1, 120)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	ms, err := observatory.Months(r.Context(), s.st, s.o, asn, to, n)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, ms)
+	return ms, nil
 }
 
-func (s *Server) apiConformance(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiConformance(r *http.Request) (any, error) {
 	asn, err := asnParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if r.URL.Query().Get("before") == "" {
-		s.fail(w, r, badf("before is required (YYYY-MM-DD)"))
-		return
+		return nil, badf("before is required (YYYY-MM-DD)")
 	}
 	before, err := dateParam(r, "before", time.Time{})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	days, err := intParam(r, "days", 30, 1, 3660)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	policy, err := s.policyParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	a, err := observatory.Conformance(r.Context(), s.st, s.o, asn, before, days, policy)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, a)
+	return a, nil
 }
 
 func (s *Server) incidentQuery(r *http.Request, asn bgp.ASN) (store.Query, error) {
@@ -230,48 +214,41 @@ func (s *Server) incidentQuery(r *http.Request, asn bgp.ASN) (store.Query, error
 	return q, nil
 }
 
-func (s *Server) apiIncidents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiIncidents(r *http.Request) (any, error) {
 	asn, err := asnParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	q, err := s.incidentQuery(r, asn)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	ins, err := s.st.Incidents(r.Context(), q)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if ins == nil {
 		ins = []store.Incident{}
 	}
-	writeJSON(w, ins)
+	return ins, nil
 }
 
-func (s *Server) apiPrefixes(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPrefixes(r *http.Request) (any, error) {
 	asn, err := asnParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	latest, err := s.latest(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	date, err := dateParam(r, "date", latest)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	ps, err := s.st.Prefixes(r.Context(), asn, date)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	type prefix struct {
 		incident.PrefixStatus
@@ -281,27 +258,25 @@ func (s *Server) apiPrefixes(w http.ResponseWriter, r *http.Request) {
 	for _, p := range ps {
 		out = append(out, prefix{p, p.RPKI.String()})
 	}
-	writeJSON(w, out)
+	return out, nil
 }
 
-func (s *Server) apiIncident(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiIncident(r *http.Request) (any, error) {
 	in, err := s.st.Incident(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	ds, err := s.st.Disputes(r.Context(), in.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if ds == nil {
 		ds = []store.Dispute{}
 	}
-	writeJSON(w, struct {
+	return struct {
 		store.Incident
 		Disputes []store.Dispute `json:"disputes"`
-	}{in, ds})
+	}{in, ds}, nil
 }
 
 // Lapse is a change of conformance as the API lists it.
@@ -343,11 +318,10 @@ func (s *Server) lapses(r *http.Request) ([]Lapse, error) {
 	return out, nil
 }
 
-func (s *Server) apiLapses(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiLapses(r *http.Request) (any, error) {
 	ls, err := s.lapses(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, ls)
+	return ls, nil
 }

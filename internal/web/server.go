@@ -74,15 +74,15 @@ func New(st store.Store, o *config.Observatory, log *slog.Logger) *Server {
 	s.handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
-	s.handle("GET /api/v1/days", s.apiDays)
-	s.handle("GET /api/v1/as/{asn}", s.apiAS)
-	s.handle("GET /api/v1/as/{asn}/history", s.apiHistory)
-	s.handle("GET /api/v1/as/{asn}/months", s.apiMonths)
-	s.handle("GET /api/v1/as/{asn}/conformance", s.apiConformance)
-	s.handle("GET /api/v1/as/{asn}/incidents", s.apiIncidents)
-	s.handle("GET /api/v1/as/{asn}/prefixes", s.apiPrefixes)
-	s.handle("GET /api/v1/incidents/{id}", s.apiIncident)
-	s.handle("GET /api/v1/lapses", s.apiLapses)
+	s.handle("GET /api/v1/days", s.json(s.apiDays))
+	s.handle("GET /api/v1/as/{asn}", s.json(s.apiAS))
+	s.handle("GET /api/v1/as/{asn}/history", s.json(s.apiHistory))
+	s.handle("GET /api/v1/as/{asn}/months", s.json(s.apiMonths))
+	s.handle("GET /api/v1/as/{asn}/conformance", s.json(s.apiConformance))
+	s.handle("GET /api/v1/as/{asn}/incidents", s.json(s.apiIncidents))
+	s.handle("GET /api/v1/as/{asn}/prefixes", s.json(s.apiPrefixes))
+	s.handle("GET /api/v1/incidents/{id}", s.json(s.apiIncident))
+	s.handle("GET /api/v1/lapses", s.json(s.apiLapses))
 	s.handle("GET /as/{asn}", s.pageAS)
 	s.handle("GET /{$}", s.pageIndex)
 	return s
@@ -128,6 +128,19 @@ func (e badRequest) Error() string { return e.msg }
 func badf(format string, a ...any) error { return badRequest{fmt.Sprintf(format, a...)} }
 
 // writeJSON writes v as JSON.
+// json adapts an API handler: its value is written as JSON, its error
+// answered by fail.
+func (s *Server) json(h func(*http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := h(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, v)
+	}
+}
+
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	enc := json.NewEncoder(w)
