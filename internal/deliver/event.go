@@ -127,6 +127,7 @@ func TestEvent(tenant string, now time.Time) *Event {
 	in.ASN, in.Culprit = 64501, 64501
 	in.Prefixes = []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}
 	in.Reason = "test event of manrs feed test: route leak (RFC 7908 type 1) by AS64501"
+	in.Detail.LeakType = 1
 	in.Start, in.End = now.Add(-time.Minute), now
 	in.Peers = 1
 	e, err := NewEvent(now, stix.FromIncident(in))

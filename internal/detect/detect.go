@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/manrs/manrs/internal/aspa"
 	"github.com/manrs/manrs/internal/asrel"
 	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/bogon"
@@ -32,6 +33,9 @@ type Knowledge struct {
 	IRR    IRR
 	Rel    *asrel.Graph
 	Bogons *bogon.Set
+	// ASPA, when set, verifies the paths of route leaks
+	// (incident.Detail.ASPA).
+	ASPA *aspa.Verifier
 }
 
 // Defaults of Options.
@@ -130,7 +134,15 @@ type ppKey struct {
 type finding struct {
 	metric       incident.Metric
 	asn, culprit bgp.ASN
-	reason       string
+	why          *cause
+}
+
+// cause is why a finding raises its metric: in words, and as the
+// incident's detail. Findings share it by pointer: it is made once per
+// judged pair or path.
+type cause struct {
+	reason string
+	detail incident.Detail
 }
 
 // findingKey identifies what a route raises for one prefix.
@@ -145,7 +157,7 @@ type span struct{ start, end time.Time }
 // findingState follows one findingKey through the day at one collector.
 type findingState struct {
 	key       findingKey
-	reason    string
+	why       *cause
 	peers     []uint16 // distinct peers that saw it
 	active    int      // peers that have it now
 	since     time.Time
@@ -193,7 +205,7 @@ type Collector struct {
 	pairs   []pair
 	words   int      // mask words per pair
 	masks   []uint64 // peers that announced each pair, words per pair
-	reasons map[uint32]string
+	reasons map[uint32]*cause
 
 	cache        []pathSlot
 	pathVerdicts [][]finding
@@ -252,7 +264,7 @@ func newCollector(o *Observer, name string, idx int) *Collector {
 		o: o, name: name, idx: idx,
 		peerIdx:    map[peerKey]uint16{},
 		pairIdx:    map[pairKey]uint32{},
-		reasons:    map[uint32]string{},
+		reasons:    map[uint32]*cause{},
 		words:      1,
 		cache:      make([]pathSlot, 1<<pathCacheBits),
 		findingIdx: map[findingKey]int32{},
@@ -325,10 +337,10 @@ func (c *Collector) Route(r *mrt.Route) {
 			if pr.flags&misorigin != 0 {
 				m = incident.M2
 			}
-			reason := c.reasons[pi]
-			cur = append(cur, finding{metric: m, asn: origin, culprit: origin, reason: reason})
+			why := c.reasons[pi]
+			cur = append(cur, finding{metric: m, asn: origin, culprit: origin, why: why})
 			if up, ok := c.upstream(origin); ok {
-				cur = append(cur, finding{metric: m.Customer(), asn: up, culprit: origin, reason: reason})
+				cur = append(cur, finding{metric: m.Customer(), asn: up, culprit: origin, why: why})
 			}
 		}
 	}
@@ -368,7 +380,7 @@ func (c *Collector) pair(p netip.Prefix, origin bgp.ASN) uint32 {
 	c.pairIdx[k] = i
 	c.lastPair, c.lastPairIdx, c.havePair = k, i, true
 	pr := pair{key: k}
-	c.o.k.judgeOrigin(&pr, func(reason string) { c.reasons[i] = reason })
+	c.o.k.judgeOrigin(&pr, func(why *cause) { c.reasons[i] = why })
 	c.pairs = append(c.pairs, pr)
 	c.masks = append(c.masks, make([]uint64, c.words)...)
 	c.stats.Pairs++
@@ -435,7 +447,7 @@ func (c *Collector) update(pp ppKey, cur []finding, t time.Time, r *mrt.Route) {
 		if !ok {
 			i = int32(len(c.states))
 			c.findingIdx[k] = i
-			c.states = append(c.states, findingState{key: k, reason: f.reason})
+			c.states = append(c.states, findingState{key: k, why: f.why})
 		}
 		if slices.Contains(next, i) {
 			continue

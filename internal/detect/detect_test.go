@@ -2,9 +2,11 @@ package detect
 
 import (
 	"net/netip"
+	"reflect"
 	"testing"
 	"time"
 
+	"github.com/manrs/manrs/internal/aspa"
 	"github.com/manrs/manrs/internal/asrel"
 	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/bogon"
@@ -87,6 +89,9 @@ func TestHijackWindowAndCustomer(t *testing.T) {
 	if len(m2.Evidence) != 2 || m2.Evidence[0].Path[1] != 50 {
 		t.Errorf("evidence %+v", m2.Evidence)
 	}
+	if want := (incident.Detail{Expected: []bgp.ASN{20}, ExactROA: true}); !reflect.DeepEqual(m2.Detail, want) {
+		t.Errorf("M2 detail %+v, want %+v", m2.Detail, want)
+	}
 	// AS10 propagated its customer's hijack: M2C.
 	if c := find(res, incident.M2C, 10); c == nil || c.Culprit != 50 {
 		t.Errorf("M2C of AS10: %+v", c)
@@ -122,7 +127,12 @@ func TestThresholdAndIRR(t *testing.T) {
 }
 
 func TestLeakAndBogons(t *testing.T) {
-	o := New(testKnowledge(t), Options{Start: day})
+	k := testKnowledge(t)
+	// ASPA records of every AS on the leak's path: AS10 and AS40 have
+	// no provider (AS0 records), AS20's are AS10 and AS40, AS50's AS10.
+	k.ASPA = aspa.New([]rpki.ASPA{{Customer: 10}, {Customer: 20, Providers: []bgp.ASN{10, 40}},
+		{Customer: 40}, {Customer: 50, Providers: []bgp.ASN{10}}})
+	o := New(k, Options{Start: day})
 	c := o.Collector("rrc00")
 	// AS20 passes AS10's route (its provider's customer AS50) to its
 	// other provider AS40: RFC 7908 type 1; AS40 propagates it.
@@ -145,8 +155,14 @@ func TestLeakAndBogons(t *testing.T) {
 	if leak == nil || leak.Peers != 2 || !leak.Ongoing || leak.Reason == "" {
 		t.Fatalf("M1 of AS20: %+v in %+v", leak, res.Incidents)
 	}
-	if c := find(res, incident.M1C, 40); c == nil || c.Culprit != 20 {
+	if want := (incident.Detail{LeakType: 1, ASPA: "invalid"}); !reflect.DeepEqual(leak.Detail, want) {
+		t.Errorf("M1 of AS20: detail %+v, want %+v", leak.Detail, want)
+	}
+	if c := find(res, incident.M1C, 40); c == nil || c.Culprit != 20 || c.Detail.LeakType != 1 {
 		t.Errorf("M1C of AS40: %+v", c)
+	}
+	if b := find(res, incident.M4, 20); b == nil || b.Detail.BogonASN != 64512 {
+		t.Errorf("M4 of AS20: %+v", b)
 	}
 	for _, want := range []struct {
 		m   incident.Metric

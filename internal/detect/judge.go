@@ -2,8 +2,10 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/manrs/manrs/internal/aspa"
 	"github.com/manrs/manrs/internal/asrel"
 	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/bogon"
@@ -14,7 +16,7 @@ import (
 
 // judgeOrigin fills in the verdict of a prefix-origin pair, and tells
 // reason why it raises a metric when it does.
-func (k *Knowledge) judgeOrigin(pr *pair, reason func(string)) {
+func (k *Knowledge) judgeOrigin(pr *pair, reason func(*cause)) {
 	p, origin := pr.key.prefix, pr.key.origin
 	if k.Bogons != nil {
 		if k.Bogons.IsBogonASN(origin) {
@@ -45,6 +47,13 @@ func (k *Knowledge) judgeOrigin(pr *pair, reason func(string)) {
 		}
 		if !authorised {
 			pr.flags |= misorigin
+			why := &cause{}
+			for _, v := range vrps {
+				why.detail.Expected = append(why.detail.Expected, v.ASN)
+				why.detail.ExactROA = why.detail.ExactROA || v.Prefix == p
+			}
+			slices.Sort(why.detail.Expected)
+			why.detail.Expected = slices.Compact(why.detail.Expected)
 			var b strings.Builder
 			fmt.Fprintf(&b, "RPKI invalid: no ROA authorises AS%d for %s (covering:", origin, p)
 			for i, v := range vrps {
@@ -58,14 +67,15 @@ func (k *Knowledge) judgeOrigin(pr *pair, reason func(string)) {
 			if k.IRR == nil {
 				b.WriteString(" checked (no IRR data)")
 			}
-			reason(b.String())
+			why.reason = b.String()
+			reason(why)
 			return
 		}
 	}
 	if k.Bogons != nil {
 		if m, bad := k.Bogons.Covering(p); bad {
 			pr.flags |= bogonPrefix
-			reason(fmt.Sprintf("bogon prefix: %s lies in %s (%s)", p, m.Prefix, describeBogon(m.Entry)))
+			reason(&cause{reason: fmt.Sprintf("bogon prefix: %s lies in %s (%s)", p, m.Prefix, describeBogon(m.Entry))})
 		}
 	}
 }
@@ -120,10 +130,11 @@ func (k *Knowledge) judgePath(seq []bgp.ASN, dst []finding) []finding {
 		if j >= 0 && !bogonAt(j) {
 			culprit := seq[j]
 			m, _ := k.Bogons.CheckASN(seq[i])
-			reason := fmt.Sprintf("bogon ASN AS%d (%s) in the path behind AS%d", seq[i], describeBogon(m.Entry), culprit)
-			dst = append(dst, finding{metric: incident.M4, asn: culprit, culprit: culprit, reason: reason})
+			why := &cause{reason: fmt.Sprintf("bogon ASN AS%d (%s) in the path behind AS%d", seq[i], describeBogon(m.Entry), culprit),
+				detail: incident.Detail{BogonASN: seq[i]}}
+			dst = append(dst, finding{metric: incident.M4, asn: culprit, culprit: culprit, why: why})
 			if j >= 1 && rel(seq[j-1], culprit) == asrel.ProviderOf {
-				dst = append(dst, finding{metric: incident.M4C, asn: seq[j-1], culprit: culprit, reason: reason})
+				dst = append(dst, finding{metric: incident.M4C, asn: seq[j-1], culprit: culprit, why: why})
 			}
 		}
 		break
@@ -147,11 +158,14 @@ func (k *Knowledge) judgePath(seq []bgp.ASN, dst []finding) []finding {
 			continue
 		}
 		typ := leakType(from == asrel.ProviderOf, to == asrel.ProviderOf)
-		reason := fmt.Sprintf("route leak (RFC 7908 type %d): AS%d passed a route learned from its %s AS%d to its %s AS%d",
-			typ, b, relName(from), c, relName(to), a)
-		dst = append(dst, finding{metric: incident.M1, asn: b, culprit: b, reason: reason})
+		why := &cause{reason: fmt.Sprintf("route leak (RFC 7908 type %d): AS%d passed a route learned from its %s AS%d to its %s AS%d",
+			typ, b, relName(from), c, relName(to), a), detail: incident.Detail{LeakType: typ}}
+		if k.ASPA != nil {
+			why.detail.ASPA = k.ASPA.Verify(seq, aspa.Downstream).String()
+		}
+		dst = append(dst, finding{metric: incident.M1, asn: b, culprit: b, why: why})
 		if to == asrel.ProviderOf {
-			dst = append(dst, finding{metric: incident.M1C, asn: a, culprit: b, reason: reason})
+			dst = append(dst, finding{metric: incident.M1C, asn: a, culprit: b, why: why})
 		}
 		break
 	}

@@ -35,7 +35,7 @@ type pairTotal struct {
 // findingTotal is a finding over all collectors.
 type findingTotal struct {
 	key                findingKey
-	reason             string
+	why                *cause
 	peers              []uint32 // collector<<16 | peer
 	spans              []span
 	continued, ongoing bool
@@ -73,7 +73,7 @@ func (o *Observer) Finish() *Result {
 			}
 			f := findings[s.key]
 			if f == nil {
-				f = &findingTotal{key: s.key, reason: s.reason}
+				f = &findingTotal{key: s.key, why: s.why}
 				findings[s.key] = f
 				order = append(order, f)
 			}
@@ -182,7 +182,10 @@ func (o *Observer) incidents(order []*findingTotal, st *Stats) []incident.Incide
 			in.Prefixes = slices.Compact(in.Prefixes)
 			slices.Sort(peers)
 			in.Peers = len(slices.Compact(peers))
-			in.Reason = members[0].reason
+			in.Reason = members[0].why.reason
+			for _, f := range members {
+				in.Detail.Merge(&f.why.detail)
+			}
 			in.ID = incident.MakeID(o.opt.Start, in.Metric, in.ASN, in.Culprit, in.Prefixes[0], in.Start)
 			out = append(out, in)
 		}

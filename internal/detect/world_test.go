@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/manrs/manrs/internal/aspa"
 	"github.com/manrs/manrs/internal/asrel"
 	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/bogon"
@@ -58,6 +59,9 @@ func loadKnowledge(t *testing.T, src *config.Config, day time.Time) (*Knowledge,
 		t.Fatal(err)
 	}
 	k.ROV = rov.New(set.VRPs)
+	if len(set.ASPAs) > 0 {
+		k.ASPA = aspa.New(set.ASPAs)
+	}
 	in = open(t, one(src.ASRel))
 	g, _, _, err := asrel.Load(in, "asrel", true)
 	in.Close()
@@ -191,6 +195,7 @@ func TestWorldPrecisionRecall(t *testing.T) {
 		seeds = seeds[:1]
 	}
 	type score struct{ expected, found, reported, correct int }
+	aspaStates := map[string]int{}
 	scores := map[incident.Metric]*score{}
 	for _, m := range []incident.Metric{incident.M1, incident.M1C, incident.M2, incident.M2C, incident.M3, incident.M3C, incident.M4, incident.M4C} {
 		scores[m] = &score{}
@@ -213,8 +218,9 @@ func TestWorldPrecisionRecall(t *testing.T) {
 		for _, x := range want {
 			s := scores[x.metric]
 			s.expected++
-			if slices.ContainsFunc(res.Incidents, func(in incident.Incident) bool { return matches(&in, x) }) {
+			if i := slices.IndexFunc(res.Incidents, func(in incident.Incident) bool { return matches(&in, x) }); i >= 0 {
 				s.found++
+				checkDetail(t, &res.Incidents[i], x.event, aspaStates)
 			} else {
 				t.Logf("seed %d: missed %s of AS%d: %s event %s culprit AS%d %v %s-%s, %d peers", seed, x.metric, x.asn,
 					x.event.Type, x.event.ID, x.event.Culprit, x.event.Prefixes, x.event.Start.Format("15:04"), x.event.End.Format("15:04"), len(x.event.SeenBy))
@@ -259,4 +265,34 @@ func TestWorldPrecisionRecall(t *testing.T) {
 		}
 	}
 	t.Logf("over seeds %v:\n%s", seeds, table.String())
+	t.Logf("ASPA states of the leaks found: %v", aspaStates)
+	if aspaStates["valid"] > 0 {
+		t.Errorf("%d leaks found have paths that ASPA verifies as valid", aspaStates["valid"])
+	}
+}
+
+// checkDetail checks the detail of an incident found against the event
+// it reports: the RFC 7908 type and an ASPA state of a leak (counted in
+// aspa), the legitimate origin among the expected ones of a hijack.
+func checkDetail(t *testing.T, in *incident.Incident, e *world.Event, aspa map[string]int) {
+	t.Helper()
+	d := &in.Detail
+	switch in.Metric.Direct() {
+	case incident.M1:
+		if d.LeakType != e.RFC7908Type {
+			t.Errorf("%s of AS%d (event %s): leak type %d, want %d", in.Metric, in.ASN, e.ID, d.LeakType, e.RFC7908Type)
+		}
+		if d.ASPA == "" {
+			t.Errorf("%s of AS%d (event %s): no ASPA state", in.Metric, in.ASN, e.ID)
+		}
+		aspa[d.ASPA]++
+	case incident.M2:
+		if e.Victim != 0 && !slices.Contains(d.Expected, e.Victim) {
+			t.Errorf("%s of AS%d (event %s): expected origins %v lack the victim AS%d", in.Metric, in.ASN, e.ID, d.Expected, e.Victim)
+		}
+	case incident.M4:
+		if d.BogonASN == 0 {
+			t.Errorf("%s of AS%d (event %s): no bogon ASN", in.Metric, in.ASN, e.ID)
+		}
+	}
 }

@@ -46,9 +46,60 @@ type Incident struct {
 	Peers int `json:"peers"`
 	// Reason says in words why the routes raise the metric.
 	Reason string `json:"reason"`
+	// Detail holds what the detector established beyond the metric, as
+	// fields the feeds and the API can use without reading Reason.
+	Detail Detail `json:"detail"`
 	// Evidence holds some of the routes behind it, at most a few per
 	// prefix.
 	Evidence []Route `json:"evidence"`
+}
+
+// Detail is what a detector established about an incident beyond its
+// metric. Each field belongs to some metrics; the others leave it zero.
+type Detail struct {
+	// LeakType is the RFC 7908 section 3 type of an M1 route leak:
+	// 1 provider to provider, 2 peer to peer, 3 provider to peer,
+	// 4 peer to provider.
+	LeakType int `json:"leak_type,omitempty"`
+	// ASPA is the ASPA verification state (draft-ietf-sidrops-aspa-
+	// verification) of the leaking path as a collector peer passed it
+	// on (downstream verification): valid, invalid or unknown; empty
+	// when no ASPA records were loaded.
+	ASPA string `json:"aspa,omitempty"`
+	// Expected are the origins the covering ROAs of an M2 incident's
+	// prefixes authorise, sorted.
+	Expected []bgp.ASN `json:"expected_origins,omitempty"`
+	// ExactROA is set when one of those ROAs is for the incident's
+	// prefix itself: a hijack of the prefix, not of a more-specific.
+	ExactROA bool `json:"exact_roa,omitempty"`
+	// BogonASN is the bogon ASN of an M4 incident's path.
+	BogonASN bgp.ASN `json:"bogon_asn,omitempty"`
+}
+
+// IsZero reports whether d holds nothing.
+func (d *Detail) IsZero() bool {
+	return d.LeakType == 0 && d.ASPA == "" && len(d.Expected) == 0 && !d.ExactROA && d.BogonASN == 0
+}
+
+// Merge adds what o holds to d: the expected origins of both, the exact
+// ROA of either; the other fields are d's, or o's where d has none.
+func (d *Detail) Merge(o *Detail) {
+	if d.LeakType == 0 {
+		d.LeakType = o.LeakType
+	}
+	if d.ASPA == "" {
+		d.ASPA = o.ASPA
+	}
+	if d.BogonASN == 0 {
+		d.BogonASN = o.BogonASN
+	}
+	d.ExactROA = d.ExactROA || o.ExactROA
+	if len(o.Expected) > 0 {
+		// A new slice: d's may share its array with another Detail.
+		all := append(slices.Clone(d.Expected), o.Expected...)
+		slices.Sort(all)
+		d.Expected = slices.Compact(all)
+	}
 }
 
 // Duration is how long the incident lasted within its day.

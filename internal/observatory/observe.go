@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/manrs/manrs/internal/aspa"
 	"github.com/manrs/manrs/internal/asrel"
 	"github.com/manrs/manrs/internal/bogon"
 	"github.com/manrs/manrs/internal/config"
@@ -114,7 +115,7 @@ func Observe(ctx context.Context, cfg *config.Config, day time.Time, opt Options
 	var pdb *peeringdb.Dataset
 	var sums []spoofer.Summary
 	var wg sync.WaitGroup
-	wg.Go(func() { k.ROV = ob.loadRPKI(ctx) })
+	wg.Go(func() { k.ROV, k.ASPA = ob.loadRPKI(ctx) })
 	wg.Go(func() { db = ob.loadIRR(ctx) })
 	wg.Go(func() { k.Rel = ob.loadASRel(ctx) })
 	wg.Go(func() { k.Bogons = ob.loadBogons(ctx) })
@@ -171,13 +172,15 @@ func Observe(ctx context.Context, cfg *config.Config, day time.Time, opt Options
 	return d, nil
 }
 
-func (ob *observation) loadRPKI(ctx context.Context) *rov.Index {
+// loadRPKI reads the validated payloads: the ROV index of the VRPs, and
+// the ASPA verifier when the files hold ASPA records (nil each when none).
+func (ob *observation) loadRPKI(ctx context.Context) (*rov.Index, *aspa.Verifier) {
 	files := ob.resolve("vrps", ob.cfg.RPKI.VRPs, ob.day)
 	if len(files) == 0 {
 		if ob.cfg.RPKI.VRPs == "" {
 			ob.note(incident.Input{Kind: "vrps"}, errors.New("no RPKI data configured: M2 and the M7RPKI metrics are not measured"))
 		}
-		return nil
+		return nil, nil
 	}
 	set := &rpki.Set{}
 	for _, f := range files {
@@ -213,10 +216,14 @@ func (ob *observation) loadRPKI(ctx context.Context) *rov.Index {
 	if err := set.ApplySLURM(slurms...); err != nil {
 		ob.note(incident.Input{Kind: "slurm", Name: "SLURM files"}, err)
 	}
-	if len(set.VRPs) == 0 {
-		return nil
+	var v *aspa.Verifier
+	if len(set.ASPAs) > 0 {
+		v = aspa.New(set.ASPAs)
 	}
-	return rov.New(set.VRPs)
+	if len(set.VRPs) == 0 {
+		return nil, v
+	}
+	return rov.New(set.VRPs), v
 }
 
 func (ob *observation) loadIRR(ctx context.Context) *irr.DB {

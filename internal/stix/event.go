@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,14 +18,6 @@ import (
 // at the end of its day stays valid: until the next day's observation
 // publishes its continuation.
 const ongoingValidity = 24 * time.Hour
-
-// The reasons the detectors write (internal/detect) carry details that
-// the incident model has no field for; these read them back.
-var (
-	leakTypeRE = regexp.MustCompile(`RFC 7908 type (\d)`)
-	coveringRE = regexp.MustCompile(` ([0-9a-fA-F.:]+/\d+)-\d+ AS(\d+)`)
-	bogonASNRE = regexp.MustCompile(`bogon ASN AS(\d+)`)
-)
 
 // FromIncident returns the STIX objects of one stored incident: its
 // indicator first, then the observables, the observed-data, the
@@ -144,48 +135,32 @@ func classify(in *incident.Incident) *RoutingEvent {
 		}
 		ev.ObservedOrigin = asn(uint32(path[len(path)-1]))
 	}
+	d := &in.Detail
 	switch in.Metric.Direct() {
 	case incident.M1:
 		ev.EventType = RouteLeak
 		ev.LeakerASN = asn(uint32(in.Culprit))
-		if m := leakTypeRE.FindStringSubmatch(in.Reason); m != nil {
-			ev.LeakType, _ = strconv.Atoi(m[1])
-		}
+		ev.LeakType = d.LeakType
+		ev.ASPAState = d.ASPA
 	case incident.M2:
-		ev.EventType = RPKIInvalid
 		ev.RPKIState = "invalid"
-		exact, covered := false, false
-		for _, m := range coveringRE.FindAllStringSubmatch(in.Reason, -1) {
-			vp, err := netip.ParsePrefix(m[1])
-			if err != nil {
-				continue
-			}
-			a, err := strconv.ParseUint(m[2], 10, 32)
-			if err != nil {
-				continue
-			}
-			if !slices.Contains(ev.ExpectedOrigins, uint32(a)) {
-				ev.ExpectedOrigins = append(ev.ExpectedOrigins, uint32(a))
-			}
-			covered = true
-			for _, p := range in.Prefixes {
-				exact = exact || vp.Masked() == p.Masked()
-			}
+		for _, a := range d.Expected {
+			ev.ExpectedOrigins = append(ev.ExpectedOrigins, uint32(a))
 		}
 		switch {
-		case exact:
+		case d.ExactROA:
 			ev.EventType = Hijack
-		case covered:
+		case len(d.Expected) > 0:
 			ev.EventType = SubPrefixHijack
+		default:
+			ev.EventType = RPKIInvalid
 		}
 	case incident.M3:
 		ev.EventType = BogonPrefix
 	case incident.M4:
 		ev.EventType = BogonASN
-		if m := bogonASNRE.FindStringSubmatch(in.Reason); m != nil {
-			if a, err := strconv.ParseUint(m[1], 10, 32); err == nil {
-				ev.BogonASN = asn(uint32(a))
-			}
+		if d.BogonASN != 0 {
+			ev.BogonASN = asn(uint32(d.BogonASN))
 		}
 	case incident.M5:
 		ev.EventType = Spoofing

@@ -48,9 +48,10 @@ func mkIncident(m incident.Metric, a, culprit bgp.ASN, reason string, start, end
 		Prefixes: ps, Start: start, End: end, Ongoing: ongoing, Peers: 3, Reason: reason, Evidence: ev}}
 }
 
-// samples has one incident of each kind the detectors raise.
+// samples has one incident of each kind the detectors raise, with the
+// detail the detectors give them.
 func samples() []store.Incident {
-	return []store.Incident{
+	s := []store.Incident{
 		mkIncident(incident.M1, 64501, 64501, "route leak (RFC 7908 type 1): AS64501 passed a route learned from its provider AS64510 to its provider AS64502",
 			at(2, 0), at(4, 30), false, []string{"198.51.100.0/24"},
 			route("rrc00", 64502, "192.0.2.1", "198.51.100.0/24", 64502, 64501, 64510, 64520),
@@ -73,6 +74,12 @@ func samples() []store.Incident {
 		mkIncident(incident.M5, 64508, 64508, "Spoofer: spoofed packets with routed sources left the network in 2 of 3 tests, last on 2026-09-30",
 			day, at(24, 0), true, nil),
 	}
+	s[0].Detail = incident.Detail{LeakType: 1, ASPA: "invalid"}
+	s[1].Detail = incident.Detail{LeakType: 1, ASPA: "invalid"}
+	s[2].Detail = incident.Detail{Expected: []bgp.ASN{64500}, ExactROA: true}
+	s[3].Detail = incident.Detail{Expected: []bgp.ASN{64500, 64511}}
+	s[5].Detail = incident.Detail{BogonASN: 65535}
+	return s
 }
 
 func lapses() []store.Lapse {
@@ -273,7 +280,7 @@ func TestClassify(t *testing.T) {
 		}
 	}
 	s := samples()
-	if ev := classify(&s[0].Incident); ev.LeakType != 1 || *ev.LeakerASN != 64501 || *ev.ObservedOrigin != 64520 {
+	if ev := classify(&s[0].Incident); ev.LeakType != 1 || ev.ASPAState != "invalid" || *ev.LeakerASN != 64501 || *ev.ObservedOrigin != 64520 {
 		t.Errorf("leak: %+v", ev)
 	}
 	if ev := classify(&s[3].Incident); len(ev.ExpectedOrigins) != 2 || ev.RPKIState != "invalid" {

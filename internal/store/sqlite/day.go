@@ -40,6 +40,7 @@ type incidentRow struct {
 	peers              int64
 	reason             string
 	prefixes, evidence []byte
+	detail             []byte
 }
 
 // encodeDay checks d and encodes it; it does not touch the database.
@@ -160,6 +161,9 @@ func encodeIncident(r *incidentRow, in *incident.Incident) error {
 	if r.evidence, err = json.Marshal(ev); err != nil {
 		return fmt.Errorf("encode evidence: %w", err)
 	}
+	if r.detail, err = json.Marshal(&in.Detail); err != nil {
+		return fmt.Errorf("encode detail: %w", err)
+	}
 	r.id = in.ID
 	r.metric = string(in.Metric)
 	r.asn, r.culprit = int64(in.ASN), int64(in.Culprit)
@@ -223,7 +227,7 @@ func (s *Store) putDay(ctx context.Context, r *dayRows) error {
 
 func insertIncidents(ctx context.Context, tx *sql.Tx, r *dayRows) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO incidents (id, date, metric, asn, culprit, start_ns, end_ns,
-		continued, ongoing, peers, reason, prefixes, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		continued, ongoing, peers, reason, prefixes, evidence, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("insert incidents: %w", err)
 	}
@@ -231,7 +235,7 @@ func insertIncidents(ctx context.Context, tx *sql.Tx, r *dayRows) error {
 	for i := range r.incidents {
 		in := &r.incidents[i]
 		if _, err := stmt.ExecContext(ctx, in.id, r.date, in.metric, in.asn, in.culprit, in.start, in.end,
-			in.continued, in.ongoing, in.peers, in.reason, in.prefixes, in.evidence); err != nil {
+			in.continued, in.ongoing, in.peers, in.reason, in.prefixes, in.evidence, in.detail); err != nil {
 			return fmt.Errorf("insert incident %s: %w", in.id, err)
 		}
 	}

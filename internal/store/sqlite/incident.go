@@ -19,7 +19,7 @@ import (
 const latestDispute = `(SELECT d.state FROM disputes d WHERE d.incident_id = i.id ORDER BY d.id DESC LIMIT 1)`
 
 const selectIncident = `SELECT i.id, i.date, i.metric, i.asn, i.culprit, i.start_ns, i.end_ns, i.continued, i.ongoing,
-	i.peers, i.reason, i.prefixes, i.evidence, ` + latestDispute + ` FROM incidents i`
+	i.peers, i.reason, i.prefixes, i.evidence, i.detail, ` + latestDispute + ` FROM incidents i`
 
 // incidentsSQL builds the query of q and its arguments.
 func incidentsSQL(q store.Query) (string, []any) {
@@ -106,10 +106,11 @@ func scanIncident(rows *sql.Rows) (store.Incident, error) {
 		start, end                sql.NullInt64
 		metric                    string
 		prefixes, evidence        []byte
+		detail                    []byte
 		dispute                   sql.NullString
 	)
 	if err := rows.Scan(&in.ID, &date, &metric, &asn, &culprit, &start, &end, &continued, &ongoing,
-		&peers, &in.Reason, &prefixes, &evidence, &dispute); err != nil {
+		&peers, &in.Reason, &prefixes, &evidence, &detail, &dispute); err != nil {
 		return out, fmt.Errorf("sqlite: scan incidents: %w", err)
 	}
 	const table = "incidents"
@@ -144,6 +145,11 @@ func scanIncident(rows *sql.Rows) (store.Incident, error) {
 	}
 	if err := json.Unmarshal(evidence, &in.Evidence); err != nil {
 		return out, corrupt(table, key, "evidence", err)
+	}
+	if len(detail) == 0 {
+		in.Detail = legacyDetail(in.Metric, in.Prefixes, in.Reason)
+	} else if err := json.Unmarshal(detail, &in.Detail); err != nil {
+		return out, corrupt(table, key, "detail", err)
 	}
 	switch dispute.String {
 	case "", store.DisputeOpen, store.DisputeAccepted, store.DisputeRejected:

@@ -97,4 +97,8 @@ CREATE TABLE disputes (
 );
 CREATE INDEX disputes_incident ON disputes (incident_id);
 `,
+	// 2: incidents carry the detector's detail (incident.Detail) as
+	// JSON; rows stored before it have '' and get theirs from the
+	// reason text on read (legacyDetail).
+	`ALTER TABLE incidents ADD COLUMN detail TEXT NOT NULL DEFAULT ''`,
 }

@@ -8,11 +8,13 @@ import (
 	"math"
 	"net/netip"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/incident"
 	"github.com/manrs/manrs/internal/store"
 	"github.com/manrs/manrs/internal/store/storetest"
@@ -268,6 +270,7 @@ func TestCorrupt(t *testing.T) {
 			func(s *Store) error { _, err := s.Prefixes(ctx, 64501, storetest.Day1); return err }}, "prefixes", key + " AS64501"},
 		{"evidence", `UPDATE incidents SET evidence = '[{"seen": 5}]' WHERE id = '` + id + `'`, []func(*Store) error{incidentReads, incidentsReads}, "incidents", id},
 		{"incident prefixes", `UPDATE incidents SET prefixes = '["192.0.2.0/33"]' WHERE id = '` + id + `'`, []func(*Store) error{incidentReads, incidentsReads}, "incidents", id},
+		{"incident detail", `UPDATE incidents SET detail = '{"leak_type": "one"}' WHERE id = '` + id + `'`, []func(*Store) error{incidentReads, incidentsReads}, "incidents", id},
 		{"incident metric", `UPDATE incidents SET metric = 'M7IRR' WHERE id = '` + id + `'`, []func(*Store) error{incidentReads, incidentsReads}, "incidents", id},
 		{"incident asn", `UPDATE incidents SET asn = -1 WHERE id = '` + id + `'`, []func(*Store) error{incidentReads}, "incidents", id},
 		{"incident ongoing", `UPDATE incidents SET ongoing = 2 WHERE id = '` + id + `'`, []func(*Store) error{incidentReads}, "incidents", id},
@@ -410,5 +413,48 @@ func TestVerdictsRejects(t *testing.T) {
 	}
 	if _, err := s.Incidents(ctx, store.Query{Limit: -1}); err == nil {
 		t.Error("negative limit accepted")
+	}
+}
+
+// TestLegacyDetail: an incident stored before schema version 2 (detail
+// '') gets its detail from the reason text the detectors wrote then.
+func TestLegacyDetail(t *testing.T) {
+	s, _ := openTemp(t)
+	date := storetest.Day1
+	mk := func(m incident.Metric, reason string, prefix string) incident.Incident {
+		p := netip.MustParsePrefix(prefix)
+		in := incident.Incident{Metric: m, ASN: 64500, Culprit: 64500, Prefixes: []netip.Prefix{p},
+			Start: date, End: date.Add(time.Hour), Peers: 2, Reason: reason,
+			Detail: incident.Detail{LeakType: 4}} // overwritten below: the row's detail is cleared
+		in.ID = incident.MakeID(date, m, 64500, 64500, p, date.Add(time.Duration(len(reason))))
+		return in
+	}
+	ins := []incident.Incident{
+		mk(incident.M1, "route leak (RFC 7908 type 2): AS64500 passed a route learned from its peer AS64501 to its peer AS64502", "192.0.2.0/24"),
+		mk(incident.M1C, "route leak (RFC 7908 type 1): AS64500 passed a route learned from its provider AS64501 to its provider AS64502", "192.0.2.0/24"),
+		mk(incident.M2, "RPKI invalid: no ROA authorises AS64500 for 203.0.113.0/24 (covering: 203.0.113.0/24-24 AS64511 203.0.113.0/23-24 AS64510); no IRR route object", "203.0.113.0/24"),
+		mk(incident.M2, "RPKI invalid: no ROA authorises AS64500 for 203.0.113.128/25 (covering: 203.0.113.0/24-24 AS64511); no IRR route object", "203.0.113.128/25"),
+		mk(incident.M4, "bogon ASN AS65535 (Reserved, RFC 7300) in the path behind AS64500", "198.51.100.0/24"),
+		mk(incident.M3, "bogon prefix: 2001:db8:1::/48 lies in 2001:db8::/32 (Documentation, RFC 3849)", "2001:db8:1::/48"),
+	}
+	want := []incident.Detail{
+		{LeakType: 2}, {LeakType: 1},
+		{Expected: []bgp.ASN{64510, 64511}, ExactROA: true}, {Expected: []bgp.ASN{64511}},
+		{BogonASN: 65535}, {},
+	}
+	if err := s.PutDay(ctx, &incident.Day{Date: date, Incidents: ins}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec("UPDATE incidents SET detail = ''"); err != nil {
+		t.Fatal(err)
+	}
+	for i, in := range ins {
+		got, err := s.Incident(ctx, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Detail, want[i]) {
+			t.Errorf("%s %q: detail %+v, want %+v", in.Metric, in.Reason, got.Detail, want[i])
+		}
 	}
 }

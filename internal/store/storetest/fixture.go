@@ -53,15 +53,19 @@ func MakeDay(date time.Time, version string) *incident.Day {
 		{Collector: "route-views2", PeerASN: 4200000001, PeerIP: ip("2001:db8:ffff::1"), Prefix: pfx("2001:db8::/32"),
 			Path: []bgp.ASN{4200000001, 64500}, Seen: at(3, 1, 59)},
 	}
+	hijack.Detail = incident.Detail{Expected: []bgp.ASN{64496, 4200000000}, ExactROA: true}
 	propagated := inc(incident.M2C, 64501, 64500, at(3, 0, 0), at(5, 30, 15), "192.0.2.0/24")
+	propagated.Detail = hijack.Detail
 	propagated.Peers = 2
 	propagated.Evidence = hijack.Evidence[:1]
 	leak := inc(incident.M1, 64502, 64502, date, date.Add(24*time.Hour), "198.51.100.0/24")
 	leak.Continued, leak.Ongoing = true, true
+	leak.Detail = incident.Detail{LeakType: 3, ASPA: "invalid"}
 	leak.Evidence = []incident.Route{{Collector: "rrc01", PeerASN: 64511, PeerIP: ip("198.51.100.77"),
 		Prefix: pfx("198.51.100.0/24"), Path: []bgp.ASN{64511, 64502, 64503}, Seen: date}}
 	bogonASN := inc(incident.M4, 64500, 64500, at(12, 0, 0), at(12, 10, 0), "203.0.113.0/24")
 	bogonASN.Peers = 3 // no evidence: Evidence stays nil
+	bogonASN.Detail = incident.Detail{BogonASN: 65535}
 	spoof := inc(incident.M5, 64503, 64503, at(0, 0, 0), at(23, 59, 59))
 
 	d := &incident.Day{
