@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/stix"
 	"github.com/manrs/manrs/internal/store"
 )
@@ -73,39 +72,18 @@ func NewEvent(date time.Time, objs []stix.Object) (*Event, error) {
 }
 
 // Selector picks the events of a tenant (stix.Touches); nil picks all.
-type Selector func(asn, culprit bgp.ASN, prefixes []netip.Prefix) bool
+type Selector = stix.Keep
 
-// EventsOfDay returns the events of a stored day that sel picks: every
-// incident (leaving out those whose dispute was accepted) and every
-// lapse and restoration under policy.
+// EventsOfDay returns the events of a stored day that sel picks
+// (stix.DayEvents): incidents, contact removals, lapses and
+// restorations.
 func EventsOfDay(ctx context.Context, st store.Store, date time.Time, policy string, sel Selector) ([]*Event, error) {
-	ins, err := st.Incidents(ctx, store.Query{From: date, To: date})
+	groups, err := stix.DayEvents(ctx, st, date, policy, sel)
 	if err != nil {
-		return nil, fmt.Errorf("read incidents: %w", err)
+		return nil, err
 	}
-	var out []*Event
-	for _, in := range ins {
-		if sel != nil && !sel(in.ASN, in.Culprit, in.Prefixes) {
-			continue
-		}
-		e, err := NewEvent(date, stix.FromIncident(in))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	lapses, err := st.Lapses(ctx, 0, policy, date, date)
-	if err != nil {
-		return nil, fmt.Errorf("read lapses: %w", err)
-	}
-	for _, l := range lapses {
-		if sel != nil && !sel(l.ASN, l.ASN, nil) {
-			continue
-		}
-		objs, err := stix.FromLapse(l)
-		if err != nil {
-			return nil, err
-		}
+	out := make([]*Event, 0, len(groups))
+	for _, objs := range groups {
 		e, err := NewEvent(date, objs)
 		if err != nil {
 			return nil, err

@@ -21,6 +21,7 @@ import (
 	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/config"
 	"github.com/manrs/manrs/internal/observatory"
+	"github.com/manrs/manrs/internal/stix"
 	"github.com/manrs/manrs/internal/store"
 	"github.com/manrs/manrs/internal/store/sqlite"
 	"github.com/manrs/manrs/internal/taxii"
@@ -427,4 +428,58 @@ tenants:
 	if results[ResultOK] != 4*len(wantA)+3*len(wantB) || results[ResultDeadLetter] == 0 {
 		t.Errorf("results %v", results)
 	}
+}
+
+// TestContactRemovedOnWorld: the contact removals the world injected on
+// the days after its first are events of those days, and no other AS's
+// contacts are reported removed.
+func TestContactRemovedOnWorld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and observes a world")
+	}
+	st, days, cfg := tinyWorld(t)
+	f, err := os.Open(filepath.Join(cfg.Dir, "ground-truth", "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := map[string]bool{}
+	dec := json.NewDecoder(f)
+	for {
+		var e world.Event
+		if err := dec.Decode(&e); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if e.Type == world.ContactRemoved && e.Start.After(days[0]) && !e.Start.After(days[len(days)-1]) {
+			want[fmt.Sprintf("%s AS%d", e.Start.Format("2006-01-02"), e.Culprit)] = true
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the world removed no contacts after its first day")
+	}
+	got := map[string]bool{}
+	for _, d := range days {
+		evs, err := EventsOfDay(context.Background(), st, d, "minimum", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if e.Type == stix.ContactRemoved {
+				got[fmt.Sprintf("%s AS%d", e.Date, *e.Routing.ChargedASN)] = true
+			}
+		}
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("contact removal %s: no event", k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			t.Errorf("contact removal %s: an event, but not in the ground truth", k)
+		}
+	}
+	t.Logf("%d contact removals", len(got))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/manrs/manrs/internal/bgp"
+	"github.com/manrs/manrs/internal/incident"
 	"github.com/manrs/manrs/internal/store"
 )
 
@@ -91,19 +92,34 @@ func Dedupe(objs []Object) []Object {
 	return out
 }
 
-// FromDay returns the objects of every incident of a stored day (leaving
-// out those whose dispute was accepted) and of its lapses and
-// restorations under policy, without duplicates. keep, when not nil,
-// selects the incidents and lapses to publish (a tenant's, see Touches).
-func FromDay(ctx context.Context, st store.Store, date time.Time, policy string, keep func(asn, culprit bgp.ASN, prefixes []netip.Prefix) bool) ([]Object, error) {
+// Keep selects the events to publish (a tenant's, see Touches): by the
+// AS charged, the AS that caused it and the prefixes involved (none for
+// events about an AS).
+type Keep func(asn, culprit bgp.ASN, prefixes []netip.Prefix) bool
+
+// DayEvents returns the events of a stored day, each as its objects (the
+// indicator first): every incident, leaving out those whose dispute was
+// accepted; every AS whose contact information disappeared since the
+// day before (ContactsRemoved); every lapse and restoration under
+// policy. keep, when not nil, selects the events.
+func DayEvents(ctx context.Context, st store.Store, date time.Time, policy string, keep Keep) ([][]Object, error) {
 	ins, err := st.Incidents(ctx, store.Query{From: date, To: date})
 	if err != nil {
 		return nil, fmt.Errorf("read incidents: %w", err)
 	}
-	var out []Object
+	var out [][]Object
 	for _, in := range ins {
 		if keep == nil || keep(in.ASN, in.Culprit, in.Prefixes) {
-			out = append(out, FromIncident(in)...)
+			out = append(out, FromIncident(in))
+		}
+	}
+	removed, err := ContactsRemoved(ctx, st, date)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range removed {
+		if keep == nil || keep(m.ASN, m.ASN, nil) {
+			out = append(out, FromContactRemoved(m.ASN, date, m.Detail))
 		}
 	}
 	lapses, err := st.Lapses(ctx, 0, policy, date, date)
@@ -118,16 +134,87 @@ func FromDay(ctx context.Context, st store.Store, date time.Time, policy string,
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, objs...)
+		out = append(out, objs)
 	}
-	return Dedupe(out), nil
+	return out, nil
+}
+
+// FromDay returns the objects of the events of a stored day (DayEvents),
+// without duplicates.
+func FromDay(ctx context.Context, st store.Store, date time.Time, policy string, keep Keep) ([]Object, error) {
+	evs, err := DayEvents(ctx, st, date, policy, keep)
+	if err != nil {
+		return nil, err
+	}
+	return Dedupe(slices.Concat(evs...)), nil
+}
+
+// contactSources are the input kinds M8 is measured from.
+var contactSources = []string{"peeringdb", "irr"}
+
+// ContactsRemoved returns, for each AS that had contact information on
+// the day before date (M8 1) and has none on date (M8 0), its M8
+// measurement of the day before, which names what was registered. It
+// returns none when the day before is not stored, or when a source of
+// M8 (PeeringDB, IRR) failed on date or was read the day before and not
+// on date: a missing dump must not read as every contact removed.
+func ContactsRemoved(ctx context.Context, st store.Store, date time.Time) ([]store.Measurement, error) {
+	date = date.UTC().Truncate(24 * time.Hour)
+	prev := date.AddDate(0, 0, -1)
+	days, err := st.Days(ctx, prev, date)
+	if err != nil {
+		return nil, fmt.Errorf("read days: %w", err)
+	}
+	if len(days) != 2 {
+		return nil, nil
+	}
+	for _, kind := range contactSources {
+		if readOK(days[0], kind) && !readOK(days[1], kind) {
+			return nil, nil
+		}
+	}
+	before, err := st.MetricOn(ctx, incident.M8, prev)
+	if err != nil {
+		return nil, fmt.Errorf("read M8 of %s: %w", prev.Format("2006-01-02"), err)
+	}
+	now, err := st.MetricOn(ctx, incident.M8, date)
+	if err != nil {
+		return nil, fmt.Errorf("read M8 of %s: %w", date.Format("2006-01-02"), err)
+	}
+	var out []store.Measurement
+	i := 0
+	for _, m := range now {
+		for i < len(before) && before[i].ASN < m.ASN {
+			i++
+		}
+		if i < len(before) && before[i].ASN == m.ASN && before[i].Value > 0 && m.Value == 0 {
+			out = append(out, before[i])
+		}
+	}
+	return out, nil
+}
+
+// readOK reports whether a day read some input of a kind, and none of
+// that kind failed.
+func readOK(d *incident.Day, kind string) bool {
+	read := false
+	for _, in := range d.Inputs {
+		if in.Kind != kind {
+			continue
+		}
+		if in.Err != "" {
+			return false
+		}
+		read = true
+	}
+	return read
 }
 
 // Touches returns a selector for FromDay of the events that concern a
 // tenant: charged to or caused by one of its ASes, or involving a prefix
 // that overlaps one of its prefixes (a hijack of its space, a leak of its
 // routes).
-func Touches(asns []bgp.ASN, prefixes []netip.Prefix) func(asn, culprit bgp.ASN, ps []netip.Prefix) bool {
+func Touches(asns []bgp.ASN, prefixes []netip.Prefix) Keep {
 	return func(a, culprit bgp.ASN, ps []netip.Prefix) bool {
 		if slices.Contains(asns, a) || slices.Contains(asns, culprit) {
 			return true

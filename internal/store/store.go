@@ -59,6 +59,9 @@ type Store interface {
 	// Measurements returns the measurements of asn on the days in
 	// [from, to], by date then metric.
 	Measurements(ctx context.Context, asn bgp.ASN, from, to time.Time) ([]Measurement, error)
+	// MetricOn returns the measurements of one metric for every AS on
+	// date, by AS; none when the day is not stored.
+	MetricOn(ctx context.Context, metric incident.Metric, date time.Time) ([]Measurement, error)
 	// Prefixes returns the prefixes asn originated on date, sorted by
 	// ComparePrefixes; ErrNotFound when the day is not stored.
 	Prefixes(ctx context.Context, asn bgp.ASN, date time.Time) ([]incident.PrefixStatus, error)

@@ -203,3 +203,43 @@ func (s *Store) Measurements(ctx context.Context, asn bgp.ASN, from, to time.Tim
 	}
 	return out, nil
 }
+
+// queryMetricOn reads one metric of every AS on a day: the primary key
+// (date, asn, metric) narrows the search to the day, in AS order; the
+// metric is filtered within it.
+const queryMetricOn = `SELECT asn, value, count, detail FROM measurements WHERE date = ? AND metric = ? ORDER BY asn`
+
+// MetricOn returns the measurements of one metric for every AS on date,
+// by AS.
+func (s *Store) MetricOn(ctx context.Context, metric incident.Metric, date time.Time) ([]store.Measurement, error) {
+	lo, _ := bounds(date, date)
+	rows, err := s.db.QueryContext(ctx, queryMetricOn, lo, string(metric))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s on %s: %w", metric, keyDate(lo), err)
+	}
+	defer rows.Close()
+	var out []store.Measurement
+	for rows.Next() {
+		var (
+			m          = store.Measurement{Measurement: incident.Measurement{Metric: metric}}
+			asn, count int64
+		)
+		if err := rows.Scan(&asn, &m.Value, &count, &m.Detail); err != nil {
+			return nil, fmt.Errorf("sqlite: scan measurements: %w", err)
+		}
+		key := keyDate(lo) + " AS" + fmt.Sprint(asn) + " " + string(metric)
+		a, err := decodeASN("measurements", key, "asn", asn)
+		if err != nil {
+			return nil, err
+		}
+		m.ASN, m.Count = bgp.ASN(a), int(count)
+		if m.Date, err = decodeDate("measurements", key, lo); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: read measurements: %w", err)
+	}
+	return out, nil
+}

@@ -1,11 +1,13 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NotFound", testNotFound},
 		{"IncidentsQuery", testIncidentsQuery},
 		{"Measurements", testMeasurements},
+		{"MetricOn", testMetricOn},
 		{"Prefixes", testPrefixes},
 		{"Verdicts", testVerdicts},
 		{"Lapses", testLapses},
@@ -368,6 +371,31 @@ func testMeasurements(t *testing.T, s store.Store) {
 			t.Fatalf("Measurements %s: %v", c.name, err)
 		}
 		check(t, "Measurements "+c.name, got, c.want)
+	}
+}
+
+func testMetricOn(t *testing.T, s store.Store) {
+	a, b := MakeDay(Date(0), "a"), MakeDay(Date(1), "b")
+	put(t, s, a)
+	put(t, s, b)
+	for _, d := range []*incident.Day{a, b} {
+		for _, m := range []incident.Metric{incident.M8, incident.M7IRR, incident.M6} {
+			var want []store.Measurement
+			for _, x := range d.Measurements {
+				if x.Metric == m {
+					want = append(want, store.Measurement{Measurement: x, Date: d.Date})
+				}
+			}
+			slices.SortFunc(want, func(x, y store.Measurement) int { return cmp.Compare(x.ASN, y.ASN) })
+			got, err := s.MetricOn(ctx, m, d.Date.Add(5*time.Hour))
+			if err != nil {
+				t.Fatalf("MetricOn %s: %v", m, err)
+			}
+			check(t, "MetricOn "+string(m)+" "+d.Date.Format(time.DateOnly), got, want)
+		}
+	}
+	if got, err := s.MetricOn(ctx, incident.M8, Date(2)); err != nil || len(got) != 0 {
+		t.Errorf("MetricOn of a day not stored: %v, %v", got, err)
 	}
 }
 
