@@ -270,4 +270,33 @@ func TestServeTenantTAXII(t *testing.T) {
 	if err != nil || bad != 0 || len(recs) != len(evs) {
 		t.Errorf("delivery log: %d records, %d bad, %v", len(recs), bad, err)
 	}
+
+	// A restart serves the same collections: every object with the date
+	// added it had, nothing added twice.
+	svc2, _, closeLog2, err := openDeliveries(context.Background(), st, tenants, "minimum", "", deliveryLogPath(path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeLog2()
+	for _, alias := range []string{"demo", "hooked", config.PublicCollection} {
+		id := deliver.CollectionID(alias)
+		before, err := svc.Feed.Mem.Log(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := svc2.Feed.Mem.Log(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(before.Entries) == 0 || len(after.Entries) != len(before.Entries) {
+			t.Errorf("collection %s: %d entries after a restart, %d before", alias, len(after.Entries), len(before.Entries))
+			continue
+		}
+		for i, e := range before.Entries {
+			if a := after.Entries[i]; a.ID != e.ID || !a.DateAdded.Equal(e.DateAdded) || string(a.Raw) != string(e.Raw) {
+				t.Errorf("collection %s entry %d: %s added %s after a restart, %s added %s before", alias, i, a.ID, a.DateAdded, e.ID, e.DateAdded)
+				break
+			}
+		}
+	}
 }

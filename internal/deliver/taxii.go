@@ -48,6 +48,45 @@ func NewFeed(tenants []config.Tenant, policy string) *Feed {
 	return f
 }
 
+// Keep makes the collections outlive the process: it loads the logs that
+// st keeps of them (store.FeedEntry), so that each object keeps its
+// date_added across restarts and a poller's added_after stays
+// meaningful, and records every later addition in st before serving
+// it. Call it before AddDay.
+func (f *Feed) Keep(ctx context.Context, st store.Store) error {
+	for alias, id := range f.ids {
+		entries, err := st.Feed(ctx, id)
+		if err != nil {
+			return fmt.Errorf("taxii feed %s: %w", alias, err)
+		}
+		restored := make([]taxii.Entry, len(entries))
+		for i, e := range entries {
+			restored[i] = taxii.Entry{ID: e.ID, Type: e.Type, SpecVersion: e.SpecVersion, Version: e.Version,
+				DateAdded: e.DateAdded, Raw: e.Object}
+		}
+		if err := f.Mem.Restore(id, restored); err != nil {
+			return fmt.Errorf("taxii feed %s: %w", alias, err)
+		}
+	}
+	f.Mem.SetJournal(storeJournal{ctx, st})
+	return nil
+}
+
+// storeJournal records the additions to the collections in a store.
+type storeJournal struct {
+	ctx context.Context
+	st  store.Store
+}
+
+func (j storeJournal) Append(id string, entries []taxii.Entry) error {
+	out := make([]store.FeedEntry, len(entries))
+	for i, e := range entries {
+		out[i] = store.FeedEntry{ID: e.ID, Type: e.Type, SpecVersion: e.SpecVersion, Version: e.Version,
+			DateAdded: e.DateAdded, Object: e.Raw}
+	}
+	return j.st.AppendFeed(j.ctx, id, out)
+}
+
 // Selector returns the selector of a tenant's events.
 func TenantSelector(t *config.Tenant) Selector { return stix.Touches(t.Watched(), t.Prefixes) }
 

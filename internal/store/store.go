@@ -93,7 +93,30 @@ type Store interface {
 	// when incidentID is "", oldest first.
 	Disputes(ctx context.Context, incidentID string) ([]Dispute, error)
 
+	// AppendFeed appends entries to the log of a feed collection (a
+	// TAXII collection of internal/deliver) in one transaction. Each
+	// entry's DateAdded must be after the previous one's and after the
+	// last the collection holds; entries are never changed or removed.
+	AppendFeed(ctx context.Context, collection string, entries []FeedEntry) error
+	// Feed returns the log of a feed collection, in order of DateAdded;
+	// none for a collection never appended to.
+	Feed(ctx context.Context, collection string) ([]FeedEntry, error)
+
 	Close() error
+}
+
+// FeedEntry is one object version in a feed collection's log: what a
+// TAXII server must keep so that an object's date_added does not change
+// (TAXII 2.1 section 3.4.1).
+type FeedEntry struct {
+	ID          string
+	Type        string
+	SpecVersion string
+	// Version is the object's modified (or created) time.
+	Version   time.Time
+	DateAdded time.Time
+	// Object is the object's JSON.
+	Object []byte
 }
 
 // Query selects incidents. Zero fields do not restrict.

@@ -56,14 +56,67 @@ type Store interface {
 	Log(ctx context.Context, collectionID string) (*Log, error)
 }
 
+// Journal keeps the logs of a Memory's collections beyond the process,
+// so that an object's date_added never changes (TAXII 2.1 section
+// 3.4.1): Memory.Restore loads them back.
+type Journal interface {
+	// Append records entries just added to a collection; when it fails,
+	// the addition fails and readers never see the entries.
+	Append(collectionID string, entries []Entry) error
+}
+
 // Memory is an in-memory Store: each collection an append-only log.
 // Readers get immutable snapshots without locking; Add copies the index
 // of a collection once per call, so feed it in batches.
 type Memory struct {
-	mu    sync.Mutex // serialises writers
-	cols  []Collection
-	logs  map[string]*atomic.Pointer[Log]
-	clock func() time.Time
+	mu      sync.Mutex // serialises writers
+	cols    []Collection
+	logs    map[string]*atomic.Pointer[Log]
+	clock   func() time.Time
+	journal Journal
+}
+
+// SetJournal makes every later addition go to j first. Restore the
+// collections before.
+func (m *Memory) SetJournal(j Journal) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.journal = j
+}
+
+// Restore appends entries that a journal kept to a collection, with
+// their dates added, which must increase strictly and follow the
+// collection's last; they are not journaled again.
+func (m *Memory) Restore(collectionID string, entries []Entry) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.logs[collectionID]
+	if !ok {
+		return ErrNoCollection
+	}
+	old := p.Load()
+	next := &Log{Entries: slices.Clip(old.Entries), ByID: make(map[string][]int, len(old.ByID)+len(entries))}
+	for k, v := range old.ByID {
+		next.ByID[k] = v
+	}
+	var last time.Time
+	if n := len(old.Entries); n > 0 {
+		last = old.Entries[n-1].DateAdded
+	}
+	for _, e := range entries {
+		if e.ID == "" || e.Type == "" || len(e.Raw) == 0 {
+			return fmt.Errorf("restore %s: entry without id, type or object", collectionID)
+		}
+		if !e.DateAdded.After(last) {
+			return fmt.Errorf("restore %s: %s added %s, not after %s", collectionID, e.ID,
+				e.DateAdded.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))
+		}
+		last = e.DateAdded
+		next.ByID[e.ID] = append(slices.Clip(next.ByID[e.ID]), len(next.Entries))
+		next.Entries = append(next.Entries, e)
+	}
+	p.Store(next)
+	return nil
 }
 
 // NewMemory returns a Memory holding the given, empty, collections.
@@ -94,7 +147,8 @@ func (m *Memory) Log(_ context.Context, id string) (*Log, error) {
 // strictly after the previous one's (so that added_after paging never
 // splits objects added together). An object version the collection
 // already holds (same identifier and version; for objects without a
-// version, same identifier) is skipped. It returns how many were added.
+// version, same identifier) is skipped. It returns how many were added;
+// on an error, none is.
 func (m *Memory) Add(collectionID string, objs ...stix.Object) (int, error) {
 	raws := make([]json.RawMessage, len(objs))
 	for i, o := range objs {
@@ -135,10 +189,10 @@ func (m *Memory) AddRaw(collectionID string, raws ...json.RawMessage) (int, erro
 			Modified    *stix.Timestamp `json:"modified"`
 		}
 		if err := json.Unmarshal(raw, &head); err != nil {
-			return added, fmt.Errorf("decode object: %w", err)
+			return 0, fmt.Errorf("decode object: %w", err)
 		}
 		if head.ID == "" || head.Type == "" {
-			return added, fmt.Errorf("object without type or id: %.80s", raw)
+			return 0, fmt.Errorf("object without type or id: %.80s", raw)
 		}
 		var version time.Time
 		switch {
@@ -169,6 +223,11 @@ func (m *Memory) AddRaw(collectionID string, raws ...json.RawMessage) (int, erro
 		next.Entries = append(next.Entries, Entry{ID: head.ID, Type: head.Type, SpecVersion: head.SpecVersion,
 			Version: version, DateAdded: now, Raw: raw})
 		added++
+	}
+	if m.journal != nil && added > 0 {
+		if err := m.journal.Append(collectionID, next.Entries[len(old.Entries):]); err != nil {
+			return 0, fmt.Errorf("journal: %w", err)
+		}
 	}
 	p.Store(next)
 	return added, nil

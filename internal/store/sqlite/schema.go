@@ -101,4 +101,18 @@ CREATE INDEX disputes_incident ON disputes (incident_id);
 	// JSON; rows stored before it have '' and get theirs from the
 	// reason text on read (legacyDetail).
 	`ALTER TABLE incidents ADD COLUMN detail TEXT NOT NULL DEFAULT ''`,
+	// 3: the logs of the feed collections (store.FeedEntry). Times are
+	// Unix nanoseconds; date_added orders a collection's log.
+	`
+CREATE TABLE feed_objects (
+	collection   TEXT NOT NULL,
+	date_added   INTEGER NOT NULL,
+	id           TEXT NOT NULL,
+	type         TEXT NOT NULL,
+	spec_version TEXT NOT NULL,
+	version      INTEGER NOT NULL,
+	object       BLOB NOT NULL,
+	PRIMARY KEY (collection, date_added)
+) WITHOUT ROWID;
+`,
 }

@@ -329,6 +329,8 @@ func TestQueryPlans(t *testing.T) {
 		{"incident", selectIncident + " WHERE i.id = ?", []any{"x"}, "SEARCH i USING INDEX sqlite_autoindex_incidents_1 (id=?)"},
 		{"dispute state", selectIncident + " WHERE i.id = ?", []any{"x"}, "SEARCH d USING INDEX disputes_incident (incident_id=?)"},
 		{"measurements of an AS", queryMeasurements, []any{0, 1, 64500}, "SEARCH measurements USING PRIMARY KEY (date=? AND asn=?)"},
+		{"feed log", queryFeed, []any{"c"}, "SEARCH feed_objects USING PRIMARY KEY (collection=?)"},
+		{"feed log end", queryFeedLast, []any{"c"}, "SEARCH feed_objects USING PRIMARY KEY (collection=?)"},
 		{"a metric of every AS", queryMetricOn, []any{0, "M8"}, "SEARCH measurements USING PRIMARY KEY (date=?)"},
 		{"prefixes of an AS", queryPrefixes, []any{64500, 0}, "SEARCH p USING INDEX sqlite_autoindex_prefixes_1 (date=? AND asn=?) LEFT-JOIN"},
 		{"ASes", "SELECT asns FROM day_ases WHERE date = ?", []any{0}, "SEARCH day_ases USING INTEGER PRIMARY KEY (rowid=?)"},

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"IncidentsQuery", testIncidentsQuery},
 		{"Measurements", testMeasurements},
 		{"MetricOn", testMetricOn},
+		{"Feed", testFeed},
 		{"Prefixes", testPrefixes},
 		{"Verdicts", testVerdicts},
 		{"Lapses", testLapses},
@@ -396,6 +397,39 @@ func testMetricOn(t *testing.T, s store.Store) {
 	}
 	if got, err := s.MetricOn(ctx, incident.M8, Date(2)); err != nil || len(got) != 0 {
 		t.Errorf("MetricOn of a day not stored: %v, %v", got, err)
+	}
+}
+
+func testFeed(t *testing.T, s store.Store) {
+	t0 := time.Date(2026, 10, 1, 12, 0, 0, 123456000, time.UTC)
+	entry := func(id string, added time.Duration) store.FeedEntry {
+		return store.FeedEntry{ID: "indicator--" + id, Type: "indicator", SpecVersion: "2.1", Version: t0.Add(-time.Hour),
+			DateAdded: t0.Add(added), Object: []byte(`{"type":"indicator","id":"indicator--` + id + `"}`)}
+	}
+	a := []store.FeedEntry{entry("1", 0), entry("2", time.Microsecond), entry("3", time.Second)}
+	if err := s.AppendFeed(ctx, "col-a", a[:2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendFeed(ctx, "col-a", a[2:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendFeed(ctx, "col-b", []store.FeedEntry{entry("9", 0)}); err != nil {
+		t.Fatal(err)
+	}
+	// Not after the last: rejected whole, nothing of it kept.
+	if err := s.AppendFeed(ctx, "col-a", []store.FeedEntry{entry("4", 2*time.Second), entry("5", time.Second)}); err == nil {
+		t.Error("AppendFeed took a date added that is not after the last")
+	}
+	if err := s.AppendFeed(ctx, "col-a", []store.FeedEntry{{ID: "x", DateAdded: t0.Add(time.Hour), Version: t0}}); err == nil {
+		t.Error("AppendFeed took an entry without type or object")
+	}
+	got, err := s.Feed(ctx, "col-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "Feed col-a", got, a)
+	if got, err := s.Feed(ctx, "col-c"); err != nil || len(got) != 0 {
+		t.Errorf("Feed of an empty collection: %v, %v", got, err)
 	}
 }
 
