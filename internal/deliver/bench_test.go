@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/manrs/manrs/internal/deliver/delivertest"
 )
 
 // BenchmarkDeliver measures events a second from the dispatcher to all of
@@ -14,8 +16,8 @@ import (
 // the delivery log, and the heap in use after the run.
 func BenchmarkDeliver(b *testing.B) {
 	hook := newWebhookReceiver(b, "s3cret")
-	sys := newSyslogReceiver(b, "tcp", nil)
-	mail := newSMTPServer(b, nil)
+	sys := delivertest.NewSyslogReceiver(b, "tcp", nil)
+	mail := delivertest.NewSMTPServer(b, nil)
 	log, err := OpenLog(filepath.Join(b.TempDir(), "deliveries.jsonl"))
 	if err != nil {
 		b.Fatal(err)
@@ -23,9 +25,9 @@ func BenchmarkDeliver(b *testing.B) {
 	defer log.Close()
 	d := NewDispatcher(log, nil)
 	target := Target{Tenant: "acme", Outputs: []Output{
-		&Webhook{URL: hook.srv.URL, Secret: []byte("s3cret"), Timeout: 10 * time.Second},
-		&Syslog{Address: sys.addr, Transport: "tcp", Format: "rfc5424", Hostname: "observer"},
-		&Email{Address: mail.ln.Addr().String(), From: "manrs@example.net", To: []string{"soc@example.net"}},
+		&Webhook{URL: hook.Srv.URL, Secret: []byte("s3cret"), Timeout: 10 * time.Second},
+		&Syslog{Address: sys.Addr(), Transport: "tcp", Format: "rfc5424", Hostname: "observer"},
+		&Email{Address: mail.Addr(), From: "manrs@example.net", To: []string{"soc@example.net"}},
 	}}
 	evs := make([]*Event, b.N)
 	for i := range evs {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/manrs/manrs/internal/deliver/delivertest"
 )
 
 var testNow = time.Date(2026, 10, 2, 3, 4, 5, 0, time.UTC)
@@ -74,15 +76,15 @@ func TestSign(t *testing.T) {
 }
 
 func TestSyslogTransports(t *testing.T) {
-	cert, pool := testCert(t)
-	v := newValidator(t)
+	cert, pool := delivertest.Cert(t)
+	v := delivertest.NewValidator(t)
 	_ = v
 	for _, tc := range []struct{ transport, format string }{
 		{"udp", "rfc5424"}, {"tcp", "rfc5424"}, {"tls", "rfc5424"}, {"tcp", "cef"}, {"tls", "cef"},
 	} {
 		t.Run(tc.transport+"-"+tc.format, func(t *testing.T) {
-			r := newSyslogReceiver(t, tc.transport, &cert)
-			out := &Syslog{Address: r.addr, Transport: tc.transport, Format: tc.format, Hostname: "observer",
+			r := delivertest.NewSyslogReceiver(t, tc.transport, &cert)
+			out := &Syslog{Address: r.Addr(), Transport: tc.transport, Format: tc.format, Hostname: "observer",
 				TLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
 			evs := []*Event{TestEvent("acme", testNow), TestEvent("acme", testNow.Add(time.Second))}
 			for i, ev := range evs {
@@ -90,8 +92,8 @@ func TestSyslogTransports(t *testing.T) {
 					t.Fatalf("event %d: %v", i, err)
 				}
 			}
-			waitFor(t, "two messages", func() bool { return len(r.messages()) == 2 })
-			for i, m := range r.messages() { // in any order over two connections
+			delivertest.WaitFor(t, "two messages", func() bool { return len(r.Messages()) == 2 })
+			for i, m := range r.Messages() { // in any order over two connections
 				if !strings.HasPrefix(m, "<134>1 ") || !strings.Contains(m, evs[0].ID) && !strings.Contains(m, evs[1].ID) {
 					t.Errorf("message %d: %s", i, m)
 				}
@@ -102,32 +104,43 @@ func TestSyslogTransports(t *testing.T) {
 		})
 	}
 	t.Run("tls-untrusted", func(t *testing.T) {
-		r := newSyslogReceiver(t, "tls", &cert)
-		out := &Syslog{Address: r.addr, Transport: "tls", Format: "rfc5424"}
+		r := delivertest.NewSyslogReceiver(t, "tls", &cert)
+		out := &Syslog{Address: r.Addr(), Transport: "tls", Format: "rfc5424"}
 		if err := out.Send(context.Background(), "acme", TestEvent("acme", testNow), "d"); err == nil {
 			t.Error("an untrusted certificate was accepted")
 		}
 	})
 	t.Run("tcp-down", func(t *testing.T) {
-		r := newSyslogReceiver(t, "tcp", nil)
-		r.stop()
-		out := &Syslog{Address: r.addr, Transport: "tcp", Format: "rfc5424"}
+		r := delivertest.NewSyslogReceiver(t, "tcp", nil)
+		r.Stop()
+		out := &Syslog{Address: r.Addr(), Transport: "tcp", Format: "rfc5424"}
 		if err := out.Send(context.Background(), "acme", TestEvent("acme", testNow), "d"); err == nil {
 			t.Error("a receiver that is down was not noticed")
 		}
 	})
 }
 
+// newWebhookReceiver starts a webhook receiver that checks deliveries
+// signed under secret.
+func newWebhookReceiver(t testing.TB, secret string) *delivertest.WebhookReceiver {
+	return delivertest.NewWebhookReceiver(t, delivertest.Signing{
+		SignatureHeader: SignatureHeader,
+		DeliveryHeader:  DeliveryHeader,
+		Secret:          []byte(secret),
+		Verify:          Verify,
+	})
+}
+
 func TestWebhook(t *testing.T) {
-	v := newValidator(t)
+	v := delivertest.NewValidator(t)
 	r := newWebhookReceiver(t, "s3cret")
 	ev := TestEvent("acme", testNow)
-	w := &Webhook{URL: r.srv.URL, Secret: []byte("s3cret"), Timeout: time.Second}
+	w := &Webhook{URL: r.Srv.URL, Secret: []byte("s3cret"), Timeout: time.Second}
 	if err := w.Send(context.Background(), "acme", ev, "d1"); err != nil {
 		t.Fatal(err)
 	}
-	if len(r.bad) > 0 || r.deliveries["d1"] != 1 {
-		t.Fatalf("bad %v, deliveries %v", r.bad, r.deliveries)
+	if len(r.Bad()) > 0 || r.Deliveries()["d1"] != 1 {
+		t.Fatalf("bad %v, deliveries %v", r.Bad(), r.Deliveries())
 	}
 	var p struct {
 		DeliveryID string          `json:"delivery_id"`
@@ -135,25 +148,25 @@ func TestWebhook(t *testing.T) {
 		Event      map[string]any  `json:"event"`
 		Bundle     json.RawMessage `json:"bundle"`
 	}
-	if err := json.Unmarshal(r.raw[0], &p); err != nil {
+	if err := json.Unmarshal(r.Raw()[0], &p); err != nil {
 		t.Fatal(err)
 	}
 	if p.Tenant != "acme" || p.Event["id"] != ev.ID || p.Event["type"] != "route-leak" || p.Event["routing"] == nil {
 		t.Errorf("payload %+v", p)
 	}
-	ids := v.bundle(t, p.Bundle)
+	ids := v.Bundle(t, p.Bundle)
 	if len(ids) < 5 {
 		t.Errorf("bundle of %d objects", len(ids))
 	}
-	bad := &Webhook{URL: r.srv.URL, Secret: []byte("wrong")}
+	bad := &Webhook{URL: r.Srv.URL, Secret: []byte("wrong")}
 	if err := bad.Send(context.Background(), "acme", ev, "d2"); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("a bad signature: %v", err)
 	}
 }
 
 func TestEmail(t *testing.T) {
-	v := newValidator(t)
-	cert, pool := testCert(t)
+	v := delivertest.NewValidator(t)
+	cert, pool := delivertest.Cert(t)
 	for _, tc := range []struct {
 		name     string
 		starttls bool
@@ -164,37 +177,37 @@ func TestEmail(t *testing.T) {
 			if tc.starttls {
 				cfg = &tls.Config{Certificates: []tls.Certificate{cert}}
 			}
-			s := newSMTPServer(t, cfg)
-			out := &Email{Address: s.ln.Addr().String(), From: "manrs@example.net", To: []string{"noc@example.net", "soc@example.net"},
+			s := delivertest.NewSMTPServer(t, cfg)
+			out := &Email{Address: s.Addr(), From: "manrs@example.net", To: []string{"noc@example.net", "soc@example.net"},
 				StartTLS: tc.starttls, TLS: &tls.Config{RootCAs: pool}}
 			if tc.auth {
-				s.user, s.pass = "acme", "pw"
+				s.User, s.Pass = "acme", "pw"
 				out.Username, out.Password = "acme", "pw"
 			}
 			ev := TestEvent("acme", testNow)
 			if err := out.Send(context.Background(), "acme", ev, "d1"); err != nil {
 				t.Fatal(err)
 			}
-			msgs := s.messages()
+			msgs := s.Messages()
 			if len(msgs) != 1 {
 				t.Fatalf("%d messages", len(msgs))
 			}
-			if m := msgs[0]; m.from != "manrs@example.net" || len(m.to) != 2 || m.tls != tc.starttls || m.auth != tc.auth {
-				t.Fatalf("from %q to %q tls %v auth %v", m.from, m.to, m.tls, m.auth)
+			if m := msgs[0]; m.From != "manrs@example.net" || len(m.To) != 2 || m.TLS != tc.starttls || m.Auth != tc.auth {
+				t.Fatalf("from %q to %q tls %v auth %v", m.From, m.To, m.TLS, m.Auth)
 			}
-			m, text, bundle := parseMail(t, msgs[0].data)
+			m, text, bundle := delivertest.ParseMail(t, msgs[0].Data)
 			if !strings.Contains(m.Header.Get("Subject"), "manrs") || m.Header.Get("Message-Id") != "<d1@manrs.invalid>" {
 				t.Errorf("headers %v", m.Header)
 			}
 			if !strings.Contains(text, ev.Description) || !strings.Contains(text, "event_id:") {
 				t.Errorf("text %q", text)
 			}
-			v.bundle(t, bundle)
+			v.Bundle(t, bundle)
 		})
 	}
 	t.Run("starttls-refused", func(t *testing.T) {
-		s := newSMTPServer(t, nil)
-		out := &Email{Address: s.ln.Addr().String(), From: "a@b", To: []string{"c@d"}, StartTLS: true}
+		s := delivertest.NewSMTPServer(t, nil)
+		out := &Email{Address: s.Addr(), From: "a@b", To: []string{"c@d"}, StartTLS: true}
 		if err := out.Send(context.Background(), "acme", TestEvent("acme", testNow), "d"); err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 			t.Errorf("got %v", err)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/manrs/manrs/internal/bgp"
 	"github.com/manrs/manrs/internal/config"
+	"github.com/manrs/manrs/internal/deliver/delivertest"
 	"github.com/manrs/manrs/internal/observatory"
 	"github.com/manrs/manrs/internal/stix"
 	"github.com/manrs/manrs/internal/store"
@@ -120,20 +121,20 @@ func TestTenantsOnWorld(t *testing.T) {
 	}
 	st, days, _ := tinyWorld(t)
 	asnA, asnB := pickTenants(t, st, days)
-	cert, pool := testCert(t)
+	cert, pool := delivertest.Cert(t)
 	dir := t.TempDir()
 	caFile := filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
-	sysA := newSyslogReceiver(t, "tcp", nil)
-	sysB := newSyslogReceiver(t, "tls", &cert)
-	udpA := newSyslogReceiver(t, "udp", nil)
+	sysA := delivertest.NewSyslogReceiver(t, "tcp", nil)
+	sysB := delivertest.NewSyslogReceiver(t, "tls", &cert)
+	udpA := delivertest.NewSyslogReceiver(t, "udp", nil)
 	hookA := newWebhookReceiver(t, "secret-a")
 	hookB := newWebhookReceiver(t, "secret-b")
-	mailA := newSMTPServer(t, nil)
-	mailB := newSMTPServer(t, &tls.Config{Certificates: []tls.Certificate{cert}})
+	mailA := delivertest.NewSMTPServer(t, nil)
+	mailB := delivertest.NewSMTPServer(t, &tls.Config{Certificates: []tls.Certificate{cert}})
 	hashB, err := taxii.HashPassword("pw-b")
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +160,7 @@ tenants:
     asns: [%d]
     outputs:
       syslog: {address: "%s", transport: udp}
-`, asnA, sysA.addr, hookA.srv.URL, mailA.ln.Addr(), hashB, asnB, sysB.addr, hookB.srv.URL, mailB.ln.Addr(), asnA, udpA.addr)
+`, asnA, sysA.Addr(), hookA.Srv.URL, mailA.Addr(), hashB, asnB, sysB.Addr(), hookB.Srv.URL, mailB.Addr(), asnA, udpA.Addr())
 	cfg, err := config.Parse([]byte(yaml), "manrs.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -192,8 +193,8 @@ tenants:
 	}
 
 	// acme's webhook and beta's syslog are down for the first round.
-	hookA.down.Store(true)
-	sysB.stop()
+	hookA.Down.Store(true)
+	sysB.Stop()
 	res, err := svc.Poll(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -211,8 +212,8 @@ tenants:
 		t.Errorf("%d failed, %d dead letters; want %d", len(failed), svc.Dispatcher.DeadLetters(), len(wantA)+len(wantB))
 	}
 	// They come back; the next rounds deliver the backlog, then nothing.
-	hookA.down.Store(false)
-	sysB.start()
+	hookA.Down.Store(false)
+	sysB.Start()
 	for range 2 {
 		res, err = svc.Poll(context.Background())
 		if err != nil {
@@ -239,7 +240,7 @@ tenants:
 		t.Errorf("after a restart, %d deliveries", len(res))
 	}
 
-	v := newValidator(t)
+	v := delivertest.NewValidator(t)
 	exactlyOnce := func(name string, got []string, want map[string]bool) {
 		t.Helper()
 		seen := map[string]int{}
@@ -260,9 +261,9 @@ tenants:
 			}
 		}
 	}
-	syslogIDs := func(r *syslogReceiver) []string {
+	syslogIDs := func(r *delivertest.SyslogReceiver) []string {
 		var ids []string
-		for _, m := range r.messages() {
+		for _, m := range r.Messages() {
 			sm := eventIDRE.FindStringSubmatch(m)
 			if sm == nil {
 				t.Errorf("no event id in %s", m)
@@ -272,26 +273,26 @@ tenants:
 		}
 		return ids
 	}
-	waitFor(t, "syslog messages", func() bool { return len(sysA.messages()) >= len(wantA) && len(sysB.messages()) >= len(wantB) })
+	delivertest.WaitFor(t, "syslog messages", func() bool { return len(sysA.Messages()) >= len(wantA) && len(sysB.Messages()) >= len(wantB) })
 	exactlyOnce("acme syslog", syslogIDs(sysA), wantA)
 	exactlyOnce("beta syslog (cef)", syslogIDs(sysB), wantB)
-	waitFor(t, "udp messages", func() bool { return len(udpA.messages()) >= len(wantA) })
+	delivertest.WaitFor(t, "udp messages", func() bool { return len(udpA.Messages()) >= len(wantA) })
 	exactlyOnce("gamma syslog (udp)", syslogIDs(udpA), wantA)
 
 	for _, h := range []struct {
 		name string
-		r    *webhookReceiver
+		r    *delivertest.WebhookReceiver
 		want map[string]bool
 	}{{"acme webhook", hookA, wantA}, {"beta webhook", hookB, wantB}} {
 		var ids []string
-		if len(h.r.bad) > 0 {
-			t.Errorf("%s: %v", h.name, h.r.bad)
+		if len(h.r.Bad()) > 0 {
+			t.Errorf("%s: %v", h.name, h.r.Bad())
 		}
-		for i, p := range h.r.payloads {
+		for _, p := range h.r.Payloads() {
 			ids = append(ids, p.Event.ID)
-			v.bundle(t, h.r.payloads[i].Bundle)
+			v.Bundle(t, p.Bundle)
 		}
-		for id, n := range h.r.deliveries {
+		for id, n := range h.r.Deliveries() {
 			if n != 1 {
 				t.Errorf("%s: delivery %s accepted %d times", h.name, id, n)
 			}
@@ -300,18 +301,18 @@ tenants:
 	}
 	for _, m := range []struct {
 		name string
-		s    *smtpServer
+		s    *delivertest.SMTPServer
 		want map[string]bool
 		tls  bool
 	}{{"acme email", mailA, wantA, false}, {"beta email", mailB, wantB, true}} {
 		var ids []string
-		for _, msg := range m.s.messages() {
-			if msg.tls != m.tls {
-				t.Errorf("%s: tls %v", m.name, msg.tls)
+		for _, msg := range m.s.Messages() {
+			if msg.TLS != m.tls {
+				t.Errorf("%s: tls %v", m.name, msg.TLS)
 			}
-			hdr, _, bundle := parseMail(t, msg.data)
+			hdr, _, bundle := delivertest.ParseMail(t, msg.Data)
 			ids = append(ids, hdr.Header.Get("X-Manrs-Event"))
-			v.bundle(t, bundle)
+			v.Bundle(t, bundle)
 		}
 		exactlyOnce(m.name, ids, m.want)
 	}
@@ -380,7 +381,7 @@ tenants:
 				t.Fatal(err)
 			}
 			for _, o := range env.Objects {
-				v.object(t, o)
+				v.Object(t, o)
 				var ind struct {
 					Type       string                     `json:"type"`
 					Extensions map[string]json.RawMessage `json:"extensions"`
