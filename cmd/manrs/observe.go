@@ -125,6 +125,9 @@ reasons, and the exit status is 3.`,
 			if err != nil {
 				return usageError{err}
 			}
+			if err := cfg.CheckObserve(); err != nil {
+				return usageError{err}
+			}
 			if err := applyMemoryLimit(); err != nil {
 				return err
 			}

@@ -34,11 +34,15 @@ const (
 	demoScale = "small"
 )
 
+// maxDemoDays bounds --demo-days: the world's update files grow with it.
+const maxDemoDays = 400
+
 func newServeCmd() *cobra.Command {
 	var (
 		sf               storeFlags
 		listen           string
 		demo             bool
+		days             int
 		logFormat, level string
 		tlsCert, tlsKey  string
 	)
@@ -52,8 +56,9 @@ metrics at /metrics and a health check at /healthz. The store is read as
 manrs observe writes it; requests are logged as structured lines on stderr.
 
 With --demo, a demo data set is built first in a temporary directory: a small
-generated world of 42 days observed day by day into a fresh store, so that
-30-day verdicts and lapses show. The store and the world are removed on exit.
+generated world of 42 days (--demo-days) observed day by day into a fresh
+store, so that 30-day verdicts and lapses show. The store and the world are
+removed on exit.
 
 With tenants in the configuration (docs/feeds.md), TAXII 2.1 is served at
 /taxii2/ too: each tenant reads, with HTTP Basic, its collection and the public
@@ -62,8 +67,11 @@ for days that manrs observe added; their events go into the collections and
 to each tenant's syslog, webhook and e-mail outputs, recorded in
 deliveries.jsonl beside the store. TAXII needs TLS (--tls-cert and --tls-key)
 unless the listener is a loopback address. With --demo, a tenant "demo"
-(password "demo") owns some of the demo world's ASes and prefixes.`,
+(password "demo") owns some of the demo world's ASes and prefixes, and the
+tenants of --config, if given, have every demo day's events pushed to their
+outputs once the server is up, as if manrs observe had just stored each.`,
 		Example: `  manrs serve --demo
+  manrs serve --demo --config soc-tenant.yaml
   manrs serve --store /var/lib/manrs/manrs.db --listen :8080
   manrs serve --config manrs.yaml --listen :8443 --tls-cert cert.pem --tls-key key.pem`,
 		Args: exactArgs(0, "arguments"),
@@ -88,7 +96,10 @@ unless the listener is a loopback address. With --demo, a tenant "demo"
 			if (tlsCert == "") != (tlsKey == "") {
 				return usagef("serve: --tls-cert and --tls-key go together")
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			if days < 1 || days > maxDemoDays {
+				return usagef("serve: --demo-days %d: want 1 to %d", days, maxDemoDays)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			var st store.Store
 			logPath := deliveryLogPath(sf.path)
@@ -98,7 +109,7 @@ unless the listener is a loopback address. With --demo, a tenant "demo"
 					return err
 				}
 				defer os.RemoveAll(dir)
-				if st, err = buildDemo(ctx, dir, cmd.ErrOrStderr(), logger); err != nil {
+				if st, err = buildDemo(ctx, dir, days, cmd.ErrOrStderr(), logger); err != nil {
 					return err
 				}
 				logPath = deliveryLogPath(filepath.Join(dir, "manrs.db"))
@@ -127,7 +138,17 @@ unless the listener is a loopback address. With --demo, a tenant "demo"
 				ws.Mount(taxii.Prefix, taxiiGuard(tx, tlsCert != "" || isLoopback(ln.Addr())))
 				rctx, rcancel := context.WithCancel(ctx)
 				runDone := make(chan struct{})
-				go func() { svc.Run(rctx, pollInterval); close(runDone) }()
+				go func() {
+					if demo {
+						// The demo's days were all stored before
+						// the outputs existed: push them now.
+						if _, err := svc.Backfill(rctx); err != nil {
+							logger.Error("deliver the demo days", "error", err)
+						}
+					}
+					svc.Run(rctx, pollInterval)
+					close(runDone)
+				}()
 				defer func() { rcancel(); <-runDone }() // before the log closes
 				logger.Info("TAXII 2.1", "tenants", len(tenants), "tls", tlsCert != "")
 			}
@@ -164,6 +185,7 @@ unless the listener is a loopback address. With --demo, a tenant "demo"
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "localhost:8080", "address to serve HTTP on")
 	f.BoolVar(&demo, "demo", false, "build and serve the demo data set, with the TAXII tenant demo")
+	f.IntVar(&days, "demo-days", demoDays, "days of the demo world to observe (fewer start sooner; 30-day verdicts need 30)")
 	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with")
 	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	f.StringVar(&logFormat, "log.format", "text", "log format: text or json")
@@ -218,14 +240,14 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 
 // buildDemo generates the demo world in dir and observes every day of it
 // into a store there.
-func buildDemo(ctx context.Context, dir string, stderr io.Writer, logger *slog.Logger) (store.Store, error) {
+func buildDemo(ctx context.Context, dir string, days int, stderr io.Writer, logger *slog.Logger) (store.Store, error) {
 	prog := newProgress(stderr)
 	defer prog.done()
 	sc, _ := world.ParseScale(demoScale)
 	wdir := filepath.Join(dir, "world")
-	opt := world.Options{Seed: demoSeed, Scale: sc, Days: demoDays, Out: wdir, UpdateInterval: time.Hour,
+	opt := world.Options{Seed: demoSeed, Scale: sc, Days: days, Out: wdir, UpdateInterval: time.Hour,
 		Progress: func(s string) { prog.tick(func() string { return "demo: generating the world: " + s }) }}
-	logger.Info("building the demo", "scale", demoScale, "days", demoDays, "dir", dir)
+	logger.Info("building the demo", "scale", demoScale, "days", days, "dir", dir)
 	start := time.Now()
 	if _, err := world.Generate(opt); err != nil {
 		return nil, err
@@ -238,13 +260,13 @@ func buildDemo(ctx context.Context, dir string, stderr io.Writer, logger *slog.L
 	if err != nil {
 		return nil, err
 	}
-	for i := range demoDays {
+	for i := range days {
 		if err := ctx.Err(); err != nil {
 			st.Close()
 			return nil, err
 		}
 		day := world.DefaultStart.AddDate(0, 0, i)
-		msg := fmt.Sprintf("demo: observing day %d of %d", i+1, demoDays)
+		msg := fmt.Sprintf("demo: observing day %d of %d", i+1, days)
 		if _, err := observatory.Ingest(ctx, st, cfg, day, observatory.Options{
 			Progress: func(s string) { prog.tick(func() string { return msg + ": " + s }) },
 		}); err != nil {
@@ -252,6 +274,6 @@ func buildDemo(ctx context.Context, dir string, stderr io.Writer, logger *slog.L
 			return nil, err
 		}
 	}
-	logger.Info("demo ready", "days", demoDays, "took", time.Since(start).Round(time.Second).String())
+	logger.Info("demo ready", "days", days, "took", time.Since(start).Round(time.Second).String())
 	return st, nil
 }

@@ -26,6 +26,8 @@ import (
 type Config struct {
 	// Dir is the directory relative paths start from.
 	Dir string `yaml:"-"`
+	// name is the file's name, for errors.
+	name string
 	// World describes a generated world; absent for real data.
 	World *World `yaml:"world,omitempty"`
 	// Collectors are route collectors, each with RIB dumps and update
@@ -121,7 +123,7 @@ func Load(path string) (*Config, error) {
 
 // Parse decodes a configuration file; name is used in errors.
 func Parse(b []byte, name string) (*Config, error) {
-	s := Config{Observatory: DefaultObservatory()}
+	s := Config{Observatory: DefaultObservatory(), name: name}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
@@ -133,10 +135,17 @@ func Parse(b []byte, name string) (*Config, error) {
 	return &s, nil
 }
 
-func (s *Config) check() error {
+// CheckObserve reports whether the configuration names what observing
+// a day needs: at least one route collector. Serving and the feeds need
+// none (a file with tenants only is a valid configuration).
+func (s *Config) CheckObserve() error {
 	if len(s.Collectors) == 0 {
-		return fmt.Errorf("collectors: at least one collector is needed")
+		return fmt.Errorf("config: %s: collectors: at least one collector is needed to observe", s.name)
 	}
+	return nil
+}
+
+func (s *Config) check() error {
 	names := map[string]bool{}
 	for i, c := range s.Collectors {
 		switch {

@@ -32,7 +32,6 @@ delegated: [rir/a, rir/b]
 	}
 	for _, tc := range []struct{ name, text, want string }{
 		{"unknown key", "collectors:\n  - name: a\n    ribs: x\nrpkii: {}\n", "line 4: field rpkii not found"},
-		{"no collector", "asrel: x\n", "at least one collector"},
 		{"twice", "collectors:\n  - {name: a, ribs: x}\n  - {name: a, ribs: y}\n", `"a" named twice`},
 		{"style", "collectors:\n  - {name: a, ribs: x, style: bgpmon}\n", "neither ris nor routeviews"},
 		{"irr", "collectors:\n  - {name: a, ribs: x}\nirr:\n  - {source: RIPE}\n", "irr[0]"},
@@ -43,6 +42,22 @@ delegated: [rir/a, rir/b]
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestCheckObserve: a file without collectors is a valid configuration
+// (tenants for manrs serve), but not one to observe with.
+func TestCheckObserve(t *testing.T) {
+	s, err := Parse([]byte("tenants:\n  - {name: soc, asns: [64500]}\n"), "tenants.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckObserve(); err == nil || !strings.Contains(err.Error(), "tenants.yaml") || !strings.Contains(err.Error(), "at least one collector") {
+		t.Errorf("CheckObserve: %v", err)
+	}
+	s, err = Parse([]byte("collectors:\n  - {name: a, ribs: x}\n"), "s.yaml")
+	if err != nil || s.CheckObserve() != nil {
+		t.Errorf("with a collector: %v, %v", err, s.CheckObserve())
 	}
 }
 

@@ -20,7 +20,7 @@ func FuzzParse(f *testing.F) {
 		if err := c.check(); err != nil {
 			t.Fatalf("a parsed config fails its checks: %v", err)
 		}
-		if len(c.Collectors) == 0 || c.Observatory.MinPeers < 1 {
+		if (len(c.Collectors) == 0) != (c.CheckObserve() != nil) || c.Observatory.MinPeers < 1 {
 			t.Fatalf("%+v", c)
 		}
 	})

@@ -122,6 +122,30 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
+// Backfill pushes the events of every stored day to the tenants' push
+// outputs, oldest day first, as if each had just been observed: for a
+// store filled before any tenant could be delivered to (manrs serve
+// --demo). Events already delivered, by the delivery log, are not sent
+// again.
+func (s *Service) Backfill(ctx context.Context) ([]Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	days, err := s.Store.Days(ctx, time.Time{}, s.last)
+	if err != nil {
+		return nil, fmt.Errorf("list days: %w", err)
+	}
+	var out []Result
+	for _, d := range days {
+		res, err := s.DeliverDay(ctx, d.Date)
+		out = append(out, res...)
+		if err != nil {
+			return out, err
+		}
+	}
+	s.logResults(out)
+	return out, nil
+}
+
 // Poll handles the days stored since the last Start or Poll (as manrs
 // observe adds them): it adds them to the TAXII collections and delivers
 // their events; then it retries what is left in the dead-letter list.
