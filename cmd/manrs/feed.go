@@ -274,19 +274,15 @@ const (
 var pollInterval = time.Minute
 
 // openDeliveries opens the delivery log and starts the delivery service
-// of manrs serve: it loads the TAXII collections the store keeps, adds
-// to them what they lack of the stored days, delivers again what an
-// earlier process left undelivered, and returns the TAXII handler.
+// of manrs serve: it adds to the TAXII collections, which the store
+// keeps, the stored days they lack, delivers again what an earlier
+// process left undelivered, and returns the TAXII handler.
 func openDeliveries(ctx context.Context, st store.Store, tenants []config.Tenant, policy, dir, logPath string, logger *slog.Logger) (*deliver.Service, *taxii.Server, func(), error) {
 	dlog, err := deliver.OpenLog(logPath)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	feed := deliver.NewFeed(tenants, policy)
-	if err := feed.Keep(ctx, st); err != nil {
-		dlog.Close()
-		return nil, nil, nil, err
-	}
+	feed := deliver.NewFeed(st, tenants, policy)
 	svc, err := deliver.NewService(st, tenants, policy, dir, nil, dlog, feed, logger)
 	if err != nil {
 		dlog.Close()
@@ -301,7 +297,7 @@ func openDeliveries(ctx context.Context, st store.Store, tenants []config.Tenant
 		dlog.Close()
 		return nil, nil, nil, err
 	}
-	tx, err := taxii.New(taxii.Config{Tenants: tts, Store: feed.Mem, Logger: logger})
+	tx, err := taxii.New(taxii.Config{Tenants: tts, Store: feed.Collections, Logger: logger})
 	if err != nil {
 		dlog.Close()
 		return nil, nil, nil, err

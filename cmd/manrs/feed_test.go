@@ -139,7 +139,12 @@ func TestFeedHashPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := strings.TrimSpace(stdout.String())
-	if _, err := taxii.New(taxii.Config{Store: taxii.NewMemory(), Tenants: []taxii.Tenant{{Name: "a", PasswordHash: h}}}); err != nil {
+	st, err := sqlite.Open(sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := taxii.New(taxii.Config{Store: taxii.NewFeeds(st), Tenants: []taxii.Tenant{{Name: "a", PasswordHash: h}}}); err != nil {
 		t.Errorf("hash %q: %v", h, err)
 	}
 }
@@ -280,20 +285,21 @@ func TestServeTenantTAXII(t *testing.T) {
 	defer closeLog2()
 	for _, alias := range []string{"demo", "hooked", config.PublicCollection} {
 		id := deliver.CollectionID(alias)
-		before, err := svc.Feed.Mem.Log(context.Background(), id)
+		q := store.FeedQuery{All: true, Limit: 1 << 20, Bodies: true}
+		before, _, err := svc.Feed.Collections.Find(context.Background(), id, q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		after, err := svc2.Feed.Mem.Log(context.Background(), id)
+		after, _, err := svc2.Feed.Collections.Find(context.Background(), id, q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(before.Entries) == 0 || len(after.Entries) != len(before.Entries) {
-			t.Errorf("collection %s: %d entries after a restart, %d before", alias, len(after.Entries), len(before.Entries))
+		if len(before) == 0 || len(after) != len(before) {
+			t.Errorf("collection %s: %d entries after a restart, %d before", alias, len(after), len(before))
 			continue
 		}
-		for i, e := range before.Entries {
-			if a := after.Entries[i]; a.ID != e.ID || !a.DateAdded.Equal(e.DateAdded) || string(a.Raw) != string(e.Raw) {
+		for i, e := range before {
+			if a := after[i]; a.ID != e.ID || !a.DateAdded.Equal(e.DateAdded) || string(a.Object) != string(e.Object) {
 				t.Errorf("collection %s entry %d: %s added %s after a restart, %s added %s before", alias, i, a.ID, a.DateAdded, e.ID, e.DateAdded)
 				break
 			}

@@ -91,7 +91,7 @@ func (s *Service) Start(ctx context.Context) error {
 	defer s.mu.Unlock()
 	for _, d := range days {
 		if s.Feed != nil {
-			if err := s.Feed.AddDay(ctx, s.Store, d.Date); err != nil {
+			if err := s.Feed.AddDay(ctx, d.Date); err != nil {
 				return err
 			}
 		}
@@ -166,7 +166,7 @@ func (s *Service) Poll(ctx context.Context) ([]Result, error) {
 			continue
 		}
 		if s.Feed != nil {
-			if err := s.Feed.AddDay(ctx, s.Store, d.Date); err != nil {
+			if err := s.Feed.AddDay(ctx, d.Date); err != nil {
 				return out, err
 			}
 		}

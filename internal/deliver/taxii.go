@@ -11,27 +11,32 @@ import (
 	"github.com/manrs/manrs/internal/taxii"
 )
 
-// Feed fills the TAXII collections from the store: a public collection
-// with every event, and one per tenant with the events that touch it
-// (stix.Touches of its ASes, its providers and its prefixes), each with
-// a monthly report.
+// Feed fills the TAXII collections, kept in the store: a public
+// collection with every event, and one per tenant with the events that
+// touch it (stix.Touches of its ASes, its providers and its prefixes)
+// and a monthly report of them.
 type Feed struct {
-	Mem     *taxii.Memory
-	tenants []config.Tenant
-	policy  string
-	ids     map[string]string // alias -> collection ID
-	// month holds the objects of each collection's current months,
-	// for the reports.
+	Collections *taxii.Feeds
+	st          store.Store
+	tenants     []config.Tenant
+	policy      string
+	ids         map[string]string // alias -> collection ID
+	// fed holds the days each collection was fed, read from the store
+	// once.
+	fed map[string]map[time.Time]bool
+	// month holds the objects of each tenant collection's current
+	// month, for its report.
 	month map[string]map[string][]stix.Object
 }
 
 // CollectionID is the stable ID of a collection alias.
 func CollectionID(alias string) string { return stix.UUID("taxii-collection|" + alias) }
 
-// NewFeed returns a Feed with empty collections for the tenants; policy
-// is the conformance policy whose lapses are published.
-func NewFeed(tenants []config.Tenant, policy string) *Feed {
-	f := &Feed{tenants: tenants, policy: policy, ids: map[string]string{}, month: map[string]map[string][]stix.Object{}}
+// NewFeed returns the Feed of the tenants' collections in st; policy is
+// the conformance policy whose lapses are published.
+func NewFeed(st store.Store, tenants []config.Tenant, policy string) *Feed {
+	f := &Feed{st: st, tenants: tenants, policy: policy, ids: map[string]string{},
+		fed: map[string]map[time.Time]bool{}, month: map[string]map[string][]stix.Object{}}
 	cols := []taxii.Collection{{ID: CollectionID(config.PublicCollection), Alias: config.PublicCollection,
 		Title: "manrs routing-security events", Public: true,
 		Description: "Every routing-security event the observatory publishes, for every tenant."}}
@@ -39,95 +44,81 @@ func NewFeed(tenants []config.Tenant, policy string) *Feed {
 		a := t.Collection()
 		cols = append(cols, taxii.Collection{ID: CollectionID(a), Alias: a, Title: "Routing-security events for " + t.Name,
 			Description: "The events that touch " + t.Name + "'s prefixes and ASes, and its providers' events."})
+		f.month[a] = map[string][]stix.Object{}
 	}
 	for _, c := range cols {
 		f.ids[c.Alias] = c.ID
-		f.month[c.Alias] = map[string][]stix.Object{}
 	}
-	f.Mem = taxii.NewMemory(cols...)
+	f.Collections = taxii.NewFeeds(st, cols...)
 	return f
 }
 
-// Keep makes the collections outlive the process: it loads the logs that
-// st keeps of them (store.FeedEntry), so that each object keeps its
-// date_added across restarts and a poller's added_after stays
-// meaningful, and records every later addition in st before serving
-// it. Call it before AddDay.
-func (f *Feed) Keep(ctx context.Context, st store.Store) error {
-	for alias, id := range f.ids {
-		entries, err := st.Feed(ctx, id)
-		if err != nil {
-			return fmt.Errorf("taxii feed %s: %w", alias, err)
-		}
-		restored := make([]taxii.Entry, len(entries))
-		for i, e := range entries {
-			restored[i] = taxii.Entry{ID: e.ID, Type: e.Type, SpecVersion: e.SpecVersion, Version: e.Version,
-				DateAdded: e.DateAdded, Raw: e.Object}
-		}
-		if err := f.Mem.Restore(id, restored); err != nil {
-			return fmt.Errorf("taxii feed %s: %w", alias, err)
-		}
-	}
-	f.Mem.SetJournal(storeJournal{ctx, st})
-	return nil
-}
-
-// storeJournal records the additions to the collections in a store.
-type storeJournal struct {
-	ctx context.Context
-	st  store.Store
-}
-
-func (j storeJournal) Append(id string, entries []taxii.Entry) error {
-	out := make([]store.FeedEntry, len(entries))
-	for i, e := range entries {
-		out[i] = store.FeedEntry{ID: e.ID, Type: e.Type, SpecVersion: e.SpecVersion, Version: e.Version,
-			DateAdded: e.DateAdded, Object: e.Raw}
-	}
-	return j.st.AppendFeed(j.ctx, id, out)
-}
-
-// Selector returns the selector of a tenant's events.
+// TenantSelector returns the selector of a tenant's events.
 func TenantSelector(t *config.Tenant) Selector { return stix.Touches(t.Watched(), t.Prefixes) }
 
-// AddDay adds the objects of a stored day to every collection, and a new
-// version of the monthly report.
-func (f *Feed) AddDay(ctx context.Context, st store.Store, day time.Time) error {
-	if err := f.add(ctx, st, day, config.PublicCollection, config.PublicCollection, nil); err != nil {
+// AddDay adds the objects of a stored day to every collection not yet
+// fed it, and a new version of each tenant's monthly report. A day
+// already fed to the public collection (by this process or an earlier
+// one) is not read again for it; a tenant's collection reads it again,
+// to rebuild its month's report, and adds only what it lacks.
+func (f *Feed) AddDay(ctx context.Context, day time.Time) error {
+	if err := f.add(ctx, day, config.PublicCollection, "", nil); err != nil {
 		return err
 	}
 	for i := range f.tenants {
 		t := &f.tenants[i]
-		if err := f.add(ctx, st, day, t.Collection(), t.Name, TenantSelector(t)); err != nil {
+		if err := f.add(ctx, day, t.Collection(), t.Name, TenantSelector(t)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (f *Feed) add(ctx context.Context, st store.Store, day time.Time, alias, owner string, sel Selector) error {
-	objs, err := stix.FromDay(ctx, st, day, f.policy, sel)
+// add feeds a day to one collection; owner is the tenant, "" for the
+// public collection, which has no report.
+func (f *Feed) add(ctx context.Context, day time.Time, alias, owner string, sel Selector) error {
+	day = day.UTC().Truncate(24 * time.Hour)
+	id := f.ids[alias]
+	fed, ok := f.fed[alias]
+	if !ok {
+		days, err := f.Collections.FedDays(ctx, id)
+		if err != nil {
+			return fmt.Errorf("taxii feed %s: %w", alias, err)
+		}
+		fed = map[time.Time]bool{}
+		for _, d := range days {
+			fed[d] = true
+		}
+		f.fed[alias] = fed
+	}
+	if fed[day] && owner == "" {
+		return nil
+	}
+	objs, err := stix.FromDay(ctx, f.st, day, f.policy, sel)
 	if err != nil {
 		return fmt.Errorf("taxii feed %s, %s: %w", alias, day.Format("2006-01-02"), err)
 	}
-	if len(objs) == 0 {
-		return nil
+	all := objs
+	if len(objs) > 0 {
+		all = append(stix.Shared(), objs...)
 	}
-	m := day.UTC().Format("2006-01")
-	months := f.month[alias]
-	months[m] = append(months[m], objs...)
-	for k := range months {
-		if k < m {
-			delete(months, k) // an earlier month is complete
+	if owner != "" && len(objs) > 0 {
+		m := day.Format("2006-01")
+		months := f.month[alias]
+		months[m] = append(months[m], objs...)
+		for k := range months {
+			if k < m {
+				delete(months, k) // an earlier month is complete
+			}
+		}
+		if r, ok := stix.MonthlyReport(owner, day, months[m]); ok {
+			all = append(all, r)
 		}
 	}
-	all := append(stix.Shared(), objs...)
-	if r, ok := stix.MonthlyReport(owner, day, months[m]); ok {
-		all = append(all, r)
-	}
-	if _, err := f.Mem.Add(f.ids[alias], all...); err != nil {
+	if _, err := f.Collections.AddOfDay(ctx, id, day, all...); err != nil {
 		return fmt.Errorf("taxii feed %s: %w", alias, err)
 	}
+	fed[day] = true
 	return nil
 }
 

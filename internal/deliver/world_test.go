@@ -175,7 +175,7 @@ tenants:
 		t.Fatal(err)
 	}
 	defer dlog.Close()
-	feed := NewFeed(cfg.Tenants, "minimum")
+	feed := NewFeed(st, cfg.Tenants, "minimum")
 	svc, err := NewService(st, cfg.Tenants, "minimum", dir, env, dlog, feed, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ tenants:
 		t.Errorf("%d dead letters left", n)
 	}
 	// A restarted process with the same delivery log sends nothing again.
-	svc2, err := NewService(st, cfg.Tenants, "minimum", dir, env, dlog, NewFeed(cfg.Tenants, "minimum"), nil)
+	svc2, err := NewService(st, cfg.Tenants, "minimum", dir, env, dlog, NewFeed(st, cfg.Tenants, "minimum"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ tenants:
 	if len(tts) != 2 {
 		t.Fatalf("%d TAXII tenants (gamma has no password)", len(tts))
 	}
-	srv, err := taxii.New(taxii.Config{Tenants: tts, Store: feed.Mem})
+	srv, err := taxii.New(taxii.Config{Tenants: tts, Store: feed.Collections})
 	if err != nil {
 		t.Fatal(err)
 	}

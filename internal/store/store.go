@@ -93,30 +93,69 @@ type Store interface {
 	// when incidentID is "", oldest first.
 	Disputes(ctx context.Context, incidentID string) ([]Dispute, error)
 
-	// AppendFeed appends entries to the log of a feed collection (a
-	// TAXII collection of internal/deliver) in one transaction. Each
-	// entry's DateAdded must be after the previous one's and after the
-	// last the collection holds; entries are never changed or removed.
-	AppendFeed(ctx context.Context, collection string, entries []FeedEntry) error
-	// Feed returns the log of a feed collection, in order of DateAdded;
-	// none for a collection never appended to.
-	Feed(ctx context.Context, collection string) ([]FeedEntry, error)
+	// AddFeed adds object versions to a feed collection (a TAXII
+	// collection of internal/taxii) in one transaction, each with its own
+	// date added: strictly after the collection's last, and not before
+	// now. A version the collection holds (same id and version; for an
+	// object without a version, same id) is left out. day, when not
+	// zero, is the observed day the objects come from: it is recorded
+	// as fed in the same transaction (FeedDays). It returns the entries
+	// added.
+	AddFeed(ctx context.Context, collection string, day time.Time, objs []FeedObject, now time.Time) ([]FeedEntry, error)
+	// FeedDays returns the days recorded as fed to a collection, oldest
+	// first.
+	FeedDays(ctx context.Context, collection string) ([]time.Time, error)
+	// FindFeed returns the entries of a collection that q selects, in
+	// order of date added, at most q.Limit, and whether more follow.
+	FindFeed(ctx context.Context, collection string, q FeedQuery) ([]FeedEntry, bool, error)
+	// HasFeedObject reports whether a collection holds a version of an
+	// object.
+	HasFeedObject(ctx context.Context, collection, id string) (bool, error)
 
 	Close() error
 }
 
-// FeedEntry is one object version in a feed collection's log: what a
-// TAXII server must keep so that an object's date_added does not change
-// (TAXII 2.1 section 3.4.1).
-type FeedEntry struct {
+// FeedObject is one object version to add to a feed collection.
+type FeedObject struct {
 	ID          string
 	Type        string
 	SpecVersion string
-	// Version is the object's modified (or created) time.
-	Version   time.Time
-	DateAdded time.Time
+	// Version is the object's modified (or created) time; zero for an
+	// object that has none (a STIX cyber-observable), whose version is
+	// then its date added and of which a collection holds one.
+	Version time.Time
 	// Object is the object's JSON.
 	Object []byte
+}
+
+// FeedEntry is one object version in a feed collection: what a TAXII
+// server must keep so that an object's date added never changes (TAXII
+// 2.1 section 3.4.1).
+type FeedEntry struct {
+	FeedObject
+	DateAdded time.Time
+}
+
+// FeedQuery selects entries of a feed collection, as the filters of
+// TAXII 2.1 section 3.5 do.
+type FeedQuery struct {
+	// After leaves out entries added at or before it (added_after, and
+	// the paging cursor).
+	After time.Time
+	// IDs and Types, when not nil, list the accepted ones.
+	IDs, Types []string
+	// SpecVersions, when not nil, lists the accepted STIX versions;
+	// nil accepts each object's latest only.
+	SpecVersions []string
+	// The versions: every one (All), or those that are an object's
+	// first or last (among the versions of accepted STIX versions), or
+	// listed in Versions. None of them set selects nothing.
+	All, First, Last bool
+	Versions         []time.Time
+	// Limit is the most entries returned (positive).
+	Limit int
+	// Bodies asks for each entry's Object; without it Object is nil.
+	Bodies bool
 }
 
 // Query selects incidents. Zero fields do not restrict.

@@ -1,6 +1,7 @@
 package taxii
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -8,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/manrs/manrs/internal/store"
 )
 
 // BenchmarkPoll measures pages served per second to 200 concurrent
@@ -16,7 +19,11 @@ import (
 // objects at its own position with its next token.
 func BenchmarkPoll(b *testing.B) {
 	const pollers, limit = 200, 100
-	_, s := fixture(b, 10_000)
+	m, s := fixture(b, 10_000)
+	all, _, err := m.Find(context.Background(), colA.ID, store.FeedQuery{All: true, Limit: 20_000})
+	if err != nil {
+		b.Fatal(err)
+	}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	tr := &http.Transport{MaxIdleConnsPerHost: pollers, MaxConnsPerHost: pollers}
@@ -28,7 +35,7 @@ func BenchmarkPoll(b *testing.B) {
 	for p := range urls {
 		urls[p] = fmt.Sprintf("%s/taxii2/manrs/collections/%s/objects/?limit=%d", srv.URL, colA.ID, limit)
 		if start := (p * limit * 7) % 9000; start > 0 {
-			urls[p] += "&next=" + encodeNext(start, fp)
+			urls[p] += "&next=" + encodeNext(all[start-1].DateAdded, fp)
 		}
 	}
 	fetch := func(u string) {

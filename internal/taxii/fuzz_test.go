@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzQuery checks that no query string makes the parser panic, that a
@@ -14,7 +15,7 @@ func FuzzQuery(f *testing.F) {
 		"added_after=2026-10-01T00:00:00.000000Z", "added_after=2026-10-01", "added_after=2026-10-01T00:00:00+01:00",
 		"match[id]=indicator--1,indicator--2", "match[type]=indicator&match[version]=first,last,all",
 		"match[version]=2026-10-01T00:00:00.000Z", "match[spec_version]=2.0,2.1", "match[foo]=1", "match[id]=",
-		"match[type]=a,,b", "next=" + encodeNext(5, 0), "next=!!!", "next=MS4xLjA", "limit=1&limit=2",
+		"match[type]=a,,b", "next=" + encodeNext(time.Unix(5, 0), 0), "next=!!!", "next=MS4xLjA", "limit=1&limit=2",
 		"match[version]=" + strings.Repeat("last,", 200),
 	} {
 		f.Add(s)
@@ -28,8 +29,8 @@ func FuzzQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if q.limit < 1 || q.limit > MaxPageSize || q.start < 0 {
-			t.Fatalf("%q: limit %d start %d", raw, q.limit, q.start)
+		if q.limit < 1 || q.limit > MaxPageSize || q.resume.Before(time.Unix(0, 1)) && !q.resume.IsZero() {
+			t.Fatalf("%q: limit %d resume %s", raw, q.limit, q.resume)
 		}
 		if len(q.ids) > maxFilterValues || len(q.types) > maxFilterValues || len(q.versions) > maxFilterValues {
 			t.Fatalf("%q: too many values", raw)
@@ -37,10 +38,14 @@ func FuzzQuery(f *testing.F) {
 		if !q.all && !q.first && !q.last && len(q.versions) == 0 {
 			t.Fatalf("%q: no version filter", raw)
 		}
-		tok := encodeNext(q.start+7, q.fingerprint)
-		pos, err := decodeNext(tok, q.fingerprint)
-		if err != nil || pos != q.start+7 {
-			t.Fatalf("%q: next token round trip: %d, %v", raw, pos, err)
+		last := q.resume.Add(7 * time.Microsecond)
+		if q.resume.IsZero() {
+			last = time.Date(2026, 10, 1, 0, 0, 0, 7000, time.UTC)
+		}
+		tok := encodeNext(last, q.fingerprint)
+		at, err := decodeNext(tok, q.fingerprint)
+		if err != nil || !at.Equal(last) {
+			t.Fatalf("%q: next token round trip: %s, %v", raw, at, err)
 		}
 		if _, err := decodeNext(tok, q.fingerprint+1); err == nil {
 			t.Fatalf("%q: token accepted for other filters", raw)

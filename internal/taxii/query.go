@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/manrs/manrs/internal/store"
 )
 
 // DefaultPageSize is the number of objects a page holds when the client
@@ -28,7 +30,7 @@ const maxFilterValues = 100
 type query struct {
 	addedAfter   time.Time
 	limit        int
-	start        int // log position to resume from (next)
+	resume       time.Time // date added of the previous page's last object (next)
 	ids, types   []string
 	specVersions []string
 	// version filter: all, first, last, or the listed versions; last
@@ -37,6 +39,17 @@ type query struct {
 	versions         []time.Time
 	// fingerprint identifies the filters, to tie a next token to them.
 	fingerprint uint64
+}
+
+// feedQuery is the store query of q: the entries after added_after and
+// after the page q resumes from.
+func (q *query) feedQuery(bodies bool) store.FeedQuery {
+	after := q.addedAfter
+	if q.resume.After(after) {
+		after = q.resume
+	}
+	return store.FeedQuery{After: after, IDs: q.ids, Types: q.types, SpecVersions: q.specVersions,
+		All: q.all, First: q.first, Last: q.last, Versions: q.versions, Limit: q.limit, Bodies: bodies}
 }
 
 // errQuery is the class of errors in a query string; the server answers
@@ -118,11 +131,11 @@ func parseQuery(v url.Values, allowed ...string) (query, error) {
 	h.Write([]byte(strings.Join(fp, "&")))
 	q.fingerprint = h.Sum64()
 	if tok := v.Get("next"); tok != "" {
-		pos, err := decodeNext(tok, q.fingerprint)
+		at, err := decodeNext(tok, q.fingerprint)
 		if err != nil {
 			return q, err
 		}
-		q.start = pos
+		q.resume = at
 	}
 	return q, nil
 }
@@ -155,116 +168,41 @@ func parseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// A next token (TAXII 2.1 section 3.4) is opaque to clients: the log
-// position to resume from and the fingerprint of the filters it was
-// issued for, so that a token used with other filters is refused rather
-// than silently skipping objects.
-const nextVersion = "1"
+// A next token (TAXII 2.1 section 3.4) is opaque to clients: the date
+// added (Unix nanoseconds) of the last object of the page it follows,
+// which is unique within a collection, and the fingerprint of the
+// filters it was issued for, so that a token used with other filters is
+// refused rather than silently skipping objects.
+const nextVersion = "2"
 
-func encodeNext(pos int, fingerprint uint64) string {
-	s := fmt.Sprintf("%s.%d.%x", nextVersion, pos, fingerprint)
+func encodeNext(last time.Time, fingerprint uint64) string {
+	s := fmt.Sprintf("%s.%d.%x", nextVersion, last.UnixNano(), fingerprint)
 	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
-func decodeNext(tok string, fingerprint uint64) (int, error) {
-	if len(tok) > 64 {
-		return 0, queryErr("next: bad token")
+func decodeNext(tok string, fingerprint uint64) (time.Time, error) {
+	bad := queryErr("next: bad token")
+	if len(tok) > 80 {
+		return time.Time{}, bad
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
-		return 0, queryErr("next: bad token")
+		return time.Time{}, bad
 	}
 	parts := strings.Split(string(b), ".")
 	if len(parts) != 3 || parts[0] != nextVersion {
-		return 0, queryErr("next: bad token")
+		return time.Time{}, bad
 	}
-	pos, err := strconv.Atoi(parts[1])
-	if err != nil || pos < 0 {
-		return 0, queryErr("next: bad token")
+	ns, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || ns <= 0 {
+		return time.Time{}, bad
 	}
 	fp, err := strconv.ParseUint(parts[2], 16, 64)
 	if err != nil {
-		return 0, queryErr("next: bad token")
+		return time.Time{}, bad
 	}
 	if fp != fingerprint {
-		return 0, queryErr("next: token issued for other filters")
+		return time.Time{}, queryErr("next: token issued for other filters")
 	}
-	return pos, nil
-}
-
-// matches reports whether entry i of l passes the filters other than
-// added_after and paging.
-func (q *query) matches(l *Log, i int) bool {
-	e := &l.Entries[i]
-	if q.ids != nil && !slices.Contains(q.ids, e.ID) {
-		return false
-	}
-	if q.types != nil && !slices.Contains(q.types, e.Type) {
-		return false
-	}
-	// match[spec_version]: the listed ones, else the latest the object
-	// has (TAXII 2.1 section 3.5).
-	okSpec := func(j int) bool {
-		if q.specVersions != nil {
-			return slices.Contains(q.specVersions, l.Entries[j].SpecVersion)
-		}
-		return true
-	}
-	versions := l.ByID[e.ID]
-	if q.specVersions == nil {
-		latest := ""
-		for _, j := range versions {
-			latest = max(latest, l.Entries[j].SpecVersion)
-		}
-		okSpec = func(j int) bool { return l.Entries[j].SpecVersion == latest }
-	}
-	if !okSpec(i) {
-		return false
-	}
-	if q.all {
-		return true
-	}
-	for _, t := range q.versions {
-		if e.Version.Equal(t) {
-			return true
-		}
-	}
-	if q.first || q.last {
-		first, last := true, true
-		for _, j := range versions {
-			if j == i || !okSpec(j) {
-				continue
-			}
-			v := l.Entries[j].Version
-			first = first && !v.Before(e.Version)
-			last = last && !v.After(e.Version)
-		}
-		return q.first && first || q.last && last
-	}
-	return false
-}
-
-// page returns the positions of the entries of l on the page q asks for,
-// and the token of the next page ("" when it is the last).
-func (q *query) page(l *Log, match func(int) bool) (hits []int, next string) {
-	start := q.start
-	if !q.addedAfter.IsZero() {
-		k, _ := slices.BinarySearchFunc(l.Entries, q.addedAfter, func(e Entry, t time.Time) int {
-			if e.DateAdded.After(t) {
-				return 1
-			}
-			return -1
-		})
-		start = max(start, k)
-	}
-	for i := start; i < len(l.Entries); i++ {
-		if !match(i) {
-			continue
-		}
-		if len(hits) == q.limit {
-			return hits, encodeNext(hits[len(hits)-1]+1, q.fingerprint)
-		}
-		hits = append(hits, i)
-	}
-	return hits, ""
+	return time.Unix(0, ns).UTC(), nil
 }

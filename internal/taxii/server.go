@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -390,13 +391,13 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, c Collection, id *
 		s.fail(w, http.StatusBadRequest, "Bad request", err.Error())
 		return
 	}
-	l, err := s.cfg.Store.Log(r.Context(), c.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
 	if id != nil {
-		if len(l.ByID[*id]) == 0 {
+		held, err := s.cfg.Store.Has(r.Context(), c.ID, *id)
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		if !held {
 			s.fail(w, http.StatusNotFound, "Not found", "no such object in the collection")
 			return
 		}
@@ -405,32 +406,55 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, c Collection, id *
 			q.all = true
 		}
 	}
-	match := func(i int) bool { return q.matches(l, i) }
-	hits, next := q.page(l, match)
-	if len(hits) > 0 {
-		w.Header().Set("X-TAXII-Date-Added-First", formatTime(l.Entries[hits[0]].DateAdded))
-		w.Header().Set("X-TAXII-Date-Added-Last", formatTime(l.Entries[hits[len(hits)-1]].DateAdded))
+	hits, more, err := s.cfg.Store.Find(r.Context(), c.ID, q.feedQuery(kind == objectsPage))
+	if err != nil {
+		s.internal(w, err)
+		return
 	}
-	more := next != ""
+	next := ""
+	if len(hits) > 0 {
+		w.Header().Set("X-TAXII-Date-Added-First", formatTime(hits[0].DateAdded))
+		w.Header().Set("X-TAXII-Date-Added-Last", formatTime(hits[len(hits)-1].DateAdded))
+		if more {
+			next = encodeNext(hits[len(hits)-1].DateAdded, q.fingerprint)
+		}
+	}
 	switch kind {
 	case objectsPage:
-		out := struct {
-			More    bool              `json:"more"`
-			Next    string            `json:"next,omitempty"`
-			Objects []json.RawMessage `json:"objects,omitempty"`
-		}{More: more, Next: next}
-		for _, i := range hits {
-			out.Objects = append(out.Objects, l.Entries[i].Raw)
+		// The envelope is written by hand around the objects as the
+		// store holds them (compact JSON, checked when read), rather
+		// than encoded, which would copy and re-check each one.
+		n := 64 + len(next)
+		for _, e := range hits {
+			n += len(e.Object) + 1
 		}
-		s.reply(w, out)
+		b := make([]byte, 0, n)
+		b = append(b, `{"more":`...)
+		b = strconv.AppendBool(b, more)
+		if next != "" {
+			b = append(b, `,"next":`...)
+			b = strconv.AppendQuote(b, next)
+		}
+		if len(hits) > 0 {
+			b = append(b, `,"objects":[`...)
+			for i, e := range hits {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, e.Object...)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+		w.Header().Set("Content-Type", MediaType)
+		w.Write(b)
 	case manifestPage:
 		out := struct {
 			More    bool             `json:"more"`
 			Next    string           `json:"next,omitempty"`
 			Objects []manifestRecord `json:"objects,omitempty"`
 		}{More: more, Next: next}
-		for _, i := range hits {
-			e := &l.Entries[i]
+		for _, e := range hits {
 			out.Objects = append(out.Objects, manifestRecord{ID: e.ID, DateAdded: formatTime(e.DateAdded),
 				Version: formatTime(e.Version), MediaType: "application/stix+json;version=" + e.SpecVersion})
 		}
@@ -441,8 +465,8 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, c Collection, id *
 			Next     string   `json:"next,omitempty"`
 			Versions []string `json:"versions,omitempty"`
 		}{More: more, Next: next}
-		for _, i := range hits {
-			out.Versions = append(out.Versions, formatTime(l.Entries[i].Version))
+		for _, e := range hits {
+			out.Versions = append(out.Versions, formatTime(e.Version))
 		}
 		s.reply(w, out)
 	}

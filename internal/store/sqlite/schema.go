@@ -101,8 +101,16 @@ CREATE INDEX disputes_incident ON disputes (incident_id);
 	// JSON; rows stored before it have '' and get theirs from the
 	// reason text on read (legacyDetail).
 	`ALTER TABLE incidents ADD COLUMN detail TEXT NOT NULL DEFAULT ''`,
-	// 3: the logs of the feed collections (store.FeedEntry). Times are
-	// Unix nanoseconds; date_added orders a collection's log.
+	// 3: the feed collections (store.FeedEntry) and the observed days
+	// fed to each. Times are Unix nanoseconds; date_added orders a
+	// collection and is unique within it. An object without a version
+	// (versioned 0) has its date added as version. spec_latest, is_first
+	// and is_last say whether a row is of the latest STIX version its
+	// object has, and its first and last version among those: what the
+	// TAXII filters ask by default, kept up to date as versions come so
+	// that a page needs no look at an object's other versions. The
+	// indexes cover what the filters read, so that a page touches the
+	// table only for the objects it returns.
 	`
 CREATE TABLE feed_objects (
 	collection   TEXT NOT NULL,
@@ -111,8 +119,20 @@ CREATE TABLE feed_objects (
 	type         TEXT NOT NULL,
 	spec_version TEXT NOT NULL,
 	version      INTEGER NOT NULL,
-	object       BLOB NOT NULL,
-	PRIMARY KEY (collection, date_added)
+	versioned    INTEGER NOT NULL,
+	spec_latest  INTEGER NOT NULL,
+	is_first     INTEGER NOT NULL,
+	is_last      INTEGER NOT NULL,
+	object       BLOB NOT NULL
+);
+CREATE UNIQUE INDEX feed_objects_added ON feed_objects (collection, date_added, type, id, spec_version, version,
+	spec_latest, is_first, is_last);
+CREATE INDEX feed_objects_id ON feed_objects (collection, id, spec_version, version);
+
+CREATE TABLE feed_days (
+	collection TEXT NOT NULL,
+	date       INTEGER NOT NULL,
+	PRIMARY KEY (collection, date)
 ) WITHOUT ROWID;
 `,
 }

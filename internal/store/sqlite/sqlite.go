@@ -40,6 +40,40 @@ type Store struct {
 	// rather than in SQLite's busy handler; other processes meet the busy
 	// timeout.
 	writeMu sync.Mutex
+
+	// stmts caches the prepared statements of the queries built per
+	// request (feed pages), by their text: parsing a query costs as much
+	// as running it.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+}
+
+// maxCachedStmts bounds the statement cache: the query texts of pages
+// vary only with the number of values in their filters.
+const maxCachedStmts = 64
+
+// query runs a query through its cached prepared statement; once the
+// cache is full, new query texts run unprepared. Cached statements are
+// never closed before the store is, so none is closed under a caller.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s.stmtMu.Lock()
+	st, ok := s.stmts[query]
+	if !ok && len(s.stmts) < maxCachedStmts {
+		var err error
+		if st, err = s.db.PrepareContext(ctx, query); err != nil {
+			s.stmtMu.Unlock()
+			return nil, err
+		}
+		if s.stmts == nil {
+			s.stmts = map[string]*sql.Stmt{}
+		}
+		s.stmts[query], ok = st, true
+	}
+	s.stmtMu.Unlock()
+	if !ok {
+		return s.db.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -83,7 +117,15 @@ func Open(path string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
+	return s.db.Close()
+}
 
 // SchemaVersion is the schema version this program writes.
 func SchemaVersion() int { return len(migrations) }

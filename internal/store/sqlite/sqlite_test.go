@@ -317,6 +317,9 @@ func TestQueryPlans(t *testing.T) {
 	incidentsOf, incidentsArgs := incidentsSQL(store.Query{ASN: 64500, From: storetest.Day1, To: storetest.Date(29)})
 	ofMetric, ofMetricArgs := incidentsSQL(store.Query{ASN: 64500, Metric: incident.M2, From: storetest.Day1, To: storetest.Date(29)})
 	byMetric, byMetricArgs := incidentsSQL(store.Query{Metric: incident.M2, From: storetest.Day1, To: storetest.Day1})
+	feedPage, feedPageArgs := feedSQL("c", store.FeedQuery{Last: true, Types: []string{"indicator"}, Limit: 100})
+	feedBodies, feedBodiesArgs := feedSQL("c", store.FeedQuery{Last: true, Bodies: true, Limit: 100})
+	feedSpec, feedSpecArgs := feedSQL("c", store.FeedQuery{First: true, SpecVersions: []string{"2.1"}, Limit: 100})
 	for _, q := range []struct {
 		name  string
 		query string
@@ -329,8 +332,13 @@ func TestQueryPlans(t *testing.T) {
 		{"incident", selectIncident + " WHERE i.id = ?", []any{"x"}, "SEARCH i USING INDEX sqlite_autoindex_incidents_1 (id=?)"},
 		{"dispute state", selectIncident + " WHERE i.id = ?", []any{"x"}, "SEARCH d USING INDEX disputes_incident (incident_id=?)"},
 		{"measurements of an AS", queryMeasurements, []any{0, 1, 64500}, "SEARCH measurements USING PRIMARY KEY (date=? AND asn=?)"},
-		{"feed log", queryFeed, []any{"c"}, "SEARCH feed_objects USING PRIMARY KEY (collection=?)"},
-		{"feed log end", queryFeedLast, []any{"c"}, "SEARCH feed_objects USING PRIMARY KEY (collection=?)"},
+		{"feed page", feedPage, feedPageArgs, "SEARCH f USING COVERING INDEX feed_objects_added (collection=? AND date_added>?)"},
+		{"feed page of listed STIX versions", feedSpec, feedSpecArgs, "SEARCH g USING COVERING INDEX feed_objects_id (collection=? AND id=? AND spec_version=?)"},
+		{"feed object's STIX versions", queryFeedSpecs, []any{"c", "x"}, "SEARCH feed_objects USING COVERING INDEX feed_objects_id (collection=? AND id=?)"},
+		{"feed page with bodies", feedBodies, feedBodiesArgs, "SEARCH f USING INDEX feed_objects_added (collection=? AND date_added>?)"},
+		{"feed end", queryFeedLast, []any{"c"}, "SEARCH feed_objects USING COVERING INDEX feed_objects_added (collection=?)"},
+		{"feed object held", queryFeedHeld, []any{"c", "x", 1, 5}, "SEARCH feed_objects USING COVERING INDEX feed_objects_id (collection=? AND id=?)"},
+		{"feed object", queryFeedHas, []any{"c", "x"}, "SEARCH feed_objects USING COVERING INDEX feed_objects_id (collection=? AND id=?)"},
 		{"a metric of every AS", queryMetricOn, []any{0, "M8"}, "SEARCH measurements USING PRIMARY KEY (date=?)"},
 		{"prefixes of an AS", queryPrefixes, []any{64500, 0}, "SEARCH p USING INDEX sqlite_autoindex_prefixes_1 (date=? AND asn=?) LEFT-JOIN"},
 		{"ASes", "SELECT asns FROM day_ases WHERE date = ?", []any{0}, "SEARCH day_ases USING INTEGER PRIMARY KEY (rowid=?)"},
@@ -420,7 +428,7 @@ func TestVerdictsRejects(t *testing.T) {
 }
 
 // TestLegacyDetail: an incident stored before schema version 2 (detail
-// '') gets its detail from the reason text the detectors wrote then.
+// ”) gets its detail from the reason text the detectors wrote then.
 func TestLegacyDetail(t *testing.T) {
 	s, _ := openTemp(t)
 	date := storetest.Day1

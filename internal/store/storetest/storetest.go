@@ -401,35 +401,158 @@ func testMetricOn(t *testing.T, s store.Store) {
 }
 
 func testFeed(t *testing.T, s store.Store) {
-	t0 := time.Date(2026, 10, 1, 12, 0, 0, 123456000, time.UTC)
-	entry := func(id string, added time.Duration) store.FeedEntry {
-		return store.FeedEntry{ID: "indicator--" + id, Type: "indicator", SpecVersion: "2.1", Version: t0.Add(-time.Hour),
-			DateAdded: t0.Add(added), Object: []byte(`{"type":"indicator","id":"indicator--` + id + `"}`)}
+	t0 := time.Date(2026, 10, 1, 12, 0, 0, 123456789, time.UTC)
+	v1, v2 := t0.Add(-2*time.Hour).Truncate(time.Millisecond), t0.Add(-time.Hour).Truncate(time.Millisecond)
+	obj := func(id, typ, spec string, v time.Time) store.FeedObject {
+		return store.FeedObject{ID: id, Type: typ, SpecVersion: spec, Version: v,
+			Object: []byte(`{"type":"` + typ + `","id":"` + id + `"}`)}
 	}
-	a := []store.FeedEntry{entry("1", 0), entry("2", time.Microsecond), entry("3", time.Second)}
-	if err := s.AppendFeed(ctx, "col-a", a[:2]); err != nil {
-		t.Fatal(err)
+	a1, a2 := obj("indicator--a", "indicator", "2.1", v1), obj("indicator--a", "indicator", "2.1", v2)
+	b := obj("note--b", "note", "2.1", v2.Add(time.Minute))
+	c := obj("ipv4-addr--c", "ipv4-addr", "2.1", time.Time{})
+	d20, d21 := obj("indicator--d", "indicator", "2.0", v1), obj("indicator--d", "indicator", "2.1", v2)
+	d20old := obj("indicator--d", "indicator", "2.0", v1.Add(-time.Hour))
+
+	add := func(col string, now time.Time, want int, objs ...store.FeedObject) []store.FeedEntry {
+		t.Helper()
+		got, err := s.AddFeed(ctx, col, time.Time{}, objs, now)
+		if err != nil {
+			t.Fatalf("AddFeed: %v", err)
+		}
+		if len(got) != want {
+			t.Fatalf("AddFeed added %d, want %d: %+v", len(got), want, got)
+		}
+		return got
 	}
-	if err := s.AppendFeed(ctx, "col-a", a[2:]); err != nil {
-		t.Fatal(err)
+	first := add("col", t0, 4, a1, a2, b, c)
+	// Versions held are left out, an object without a version by its
+	// id; a clock behind the last date added does not go back.
+	again := add("col", t0.Add(-time.Hour), 3, a1, c, obj("ipv4-addr--c", "ipv4-addr", "2.1", time.Time{}), d20, d21, d20old)
+	add("other", t0, 1, a1)
+	all := append(first, again...)
+	for i, e := range all {
+		if i > 0 && !e.DateAdded.After(all[i-1].DateAdded) {
+			t.Fatalf("entry %d added %s, not after %s", i, e.DateAdded, all[i-1].DateAdded)
+		}
+		if e.DateAdded.Nanosecond()%1000 != 0 {
+			t.Errorf("date added %s has more than microseconds", e.DateAdded)
+		}
 	}
-	if err := s.AppendFeed(ctx, "col-b", []store.FeedEntry{entry("9", 0)}); err != nil {
-		t.Fatal(err)
+	if !first[3].Version.Equal(first[3].DateAdded) || first[0].DateAdded.Before(t0.Truncate(time.Microsecond)) {
+		t.Errorf("entries %+v", first)
 	}
-	// Not after the last: rejected whole, nothing of it kept.
-	if err := s.AppendFeed(ctx, "col-a", []store.FeedEntry{entry("4", 2*time.Second), entry("5", time.Second)}); err == nil {
-		t.Error("AppendFeed took a date added that is not after the last")
+	A1, A2, B, C, D20, D21, D20old := all[0], all[1], all[2], all[3], all[4], all[5], all[6]
+
+	ids := func(es []store.FeedEntry) []string {
+		var out []string
+		for _, e := range es {
+			out = append(out, fmt.Sprintf("%s@%s", e.ID, e.Version.Format("15:04:05")))
+		}
+		return out
 	}
-	if err := s.AppendFeed(ctx, "col-a", []store.FeedEntry{{ID: "x", DateAdded: t0.Add(time.Hour), Version: t0}}); err == nil {
-		t.Error("AppendFeed took an entry without type or object")
+	for _, c := range []struct {
+		name string
+		q    store.FeedQuery
+		want []store.FeedEntry
+		more bool
+	}{
+		{"last", store.FeedQuery{Last: true}, []store.FeedEntry{A2, B, C, D21}, false},
+		{"all", store.FeedQuery{All: true}, []store.FeedEntry{A1, A2, B, C, D21}, false},
+		{"first", store.FeedQuery{First: true}, []store.FeedEntry{A1, B, C, D21}, false},
+		{"first and last", store.FeedQuery{First: true, Last: true}, []store.FeedEntry{A1, A2, B, C, D21}, false},
+		{"a version", store.FeedQuery{Versions: []time.Time{v1}}, []store.FeedEntry{A1}, false},
+		{"nothing", store.FeedQuery{}, nil, false},
+		{"ids", store.FeedQuery{All: true, IDs: []string{"indicator--a", "ipv4-addr--c"}}, []store.FeedEntry{A1, A2, C}, false},
+		{"types", store.FeedQuery{Last: true, Types: []string{"note", "ipv4-addr"}}, []store.FeedEntry{B, C}, false},
+		{"after", store.FeedQuery{Last: true, After: A2.DateAdded}, []store.FeedEntry{B, C, D21}, false},
+		{"limit", store.FeedQuery{All: true, Limit: 2}, []store.FeedEntry{A1, A2}, true},
+		{"limit, next page", store.FeedQuery{All: true, Limit: 2, After: A2.DateAdded}, []store.FeedEntry{B, C}, true},
+		{"limit, last page", store.FeedQuery{All: true, Limit: 3, After: C.DateAdded}, []store.FeedEntry{D21}, false},
+		{"spec 2.0, last", store.FeedQuery{Last: true, SpecVersions: []string{"2.0"}}, []store.FeedEntry{D20}, false},
+		{"spec 2.0, first", store.FeedQuery{First: true, SpecVersions: []string{"2.0"}}, []store.FeedEntry{D20old}, false},
+		{"both specs, last", store.FeedQuery{Last: true, SpecVersions: []string{"2.0", "2.1"}, IDs: []string{"indicator--d"}}, []store.FeedEntry{D21}, false},
+	} {
+		if c.q.Limit == 0 {
+			c.q.Limit = 100
+		}
+		got, more, err := s.FindFeed(ctx, "col", c.q)
+		if err != nil {
+			t.Fatalf("FindFeed %s: %v", c.name, err)
+		}
+		if !reflect.DeepEqual(ids(got), ids(c.want)) || more != c.more {
+			t.Errorf("FindFeed %s: %v (more %v), want %v (more %v)", c.name, ids(got), more, ids(c.want), c.more)
+			continue
+		}
+		for i, e := range got {
+			w := c.want[i]
+			if !e.DateAdded.Equal(w.DateAdded) || e.Type != w.Type || e.SpecVersion != w.SpecVersion || e.Object != nil {
+				t.Errorf("FindFeed %s: entry %+v, want %+v without its object", c.name, e, w)
+			}
+		}
 	}
-	got, err := s.Feed(ctx, "col-a")
-	if err != nil {
-		t.Fatal(err)
+	// Versions out of order: the first and last are by version, not by
+	// date added.
+	x1, x2, x3 := obj("indicator--x", "indicator", "2.1", v1), obj("indicator--x", "indicator", "2.1", v2), obj("indicator--x", "indicator", "2.1", v2.Add(time.Hour))
+	xs := add("order", t0, 3, x2, x1, x3)
+	X2, X1, X3 := xs[0], xs[1], xs[2]
+	for _, c := range []struct {
+		name string
+		q    store.FeedQuery
+		want []store.FeedEntry
+	}{
+		{"first", store.FeedQuery{First: true}, []store.FeedEntry{X1}},
+		{"last", store.FeedQuery{Last: true}, []store.FeedEntry{X3}},
+		{"first and last", store.FeedQuery{First: true, Last: true}, []store.FeedEntry{X1, X3}},
+		{"all", store.FeedQuery{All: true}, []store.FeedEntry{X2, X1, X3}},
+		{"last of 2.1", store.FeedQuery{Last: true, SpecVersions: []string{"2.1"}}, []store.FeedEntry{X3}},
+		{"first of 2.1", store.FeedQuery{First: true, SpecVersions: []string{"2.1"}}, []store.FeedEntry{X1}},
+	} {
+		c.q.Limit = 10
+		got, _, err := s.FindFeed(ctx, "order", c.q)
+		if err != nil || !reflect.DeepEqual(ids(got), ids(c.want)) {
+			t.Errorf("FindFeed out of order, %s: %v (%v), want %v", c.name, ids(got), err, ids(c.want))
+		}
 	}
-	check(t, "Feed col-a", got, a)
-	if got, err := s.Feed(ctx, "col-c"); err != nil || len(got) != 0 {
-		t.Errorf("Feed of an empty collection: %v, %v", got, err)
+
+	got, _, err := s.FindFeed(ctx, "col", store.FeedQuery{All: true, Limit: 100, Bodies: true, IDs: []string{"note--b"}})
+	if err != nil || len(got) != 1 || string(got[0].Object) != string(b.Object) {
+		t.Errorf("FindFeed with bodies: %+v, %v", got, err)
+	}
+	if got, _, err := s.FindFeed(ctx, "none", store.FeedQuery{All: true, Limit: 10}); err != nil || len(got) != 0 {
+		t.Errorf("FindFeed of an empty collection: %v, %v", got, err)
+	}
+	if _, _, err := s.FindFeed(ctx, "col", store.FeedQuery{All: true}); err == nil {
+		t.Error("FindFeed took a limit of 0")
+	}
+	for _, h := range []struct {
+		col, id string
+		want    bool
+	}{{"col", "indicator--a", true}, {"col", "ipv4-addr--c", true}, {"col", "indicator--z", false}, {"other", "note--b", false}} {
+		if got, err := s.HasFeedObject(ctx, h.col, h.id); err != nil || got != h.want {
+			t.Errorf("HasFeedObject %s %s: %v, %v", h.col, h.id, got, err)
+		}
+	}
+	// What is not an object is refused, and nothing of the call kept.
+	bad := obj("note--x", "note", "2.1", v1)
+	bad.Object = []byte("{")
+	if _, err := s.AddFeed(ctx, "col", Date(5), []store.FeedObject{obj("note--y", "note", "2.1", v1), bad}, t0); err == nil {
+		t.Error("AddFeed took an object that is not JSON")
+	}
+	if ok, _ := s.HasFeedObject(ctx, "col", "note--y"); ok {
+		t.Error("a refused AddFeed kept an object")
+	}
+	// Days fed are recorded with the objects, once each, even when they
+	// add nothing.
+	for _, d := range []time.Time{Date(2), Date(0).Add(7 * time.Hour), Date(2)} {
+		if _, err := s.AddFeed(ctx, "days", d, []store.FeedObject{a1}, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if days, err := s.FeedDays(ctx, "days"); err != nil || !reflect.DeepEqual(days, []time.Time{Date(0), Date(2)}) {
+		t.Errorf("FeedDays: %v, %v", days, err)
+	}
+	if days, err := s.FeedDays(ctx, "col"); err != nil || len(days) != 0 {
+		t.Errorf("FeedDays of a collection fed no day: %v, %v", days, err)
 	}
 }
 
