@@ -45,8 +45,46 @@ func Extension() *ExtensionDefinition {
 }
 
 // Shared returns the objects every bundle and collection needs once:
-// the producer and the extension definition.
-func Shared() []Object { return []Object{Producer(), Extension()} }
+// the producer, the extension definition and the TLP:WHITE marking
+// definition.
+func Shared() []Object { return []Object{Producer(), Extension(), TLPWhite()} }
+
+// TLPWhiteID is the identifier STIX 2.1 gives the TLP:WHITE marking
+// definition (section 7.2.1.4): every producer uses the same one.
+const TLPWhiteID ID = "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"
+
+// MarkingDefinition is a TLP marking definition (STIX 2.1 section
+// 7.2.1). Marking definitions are not versioned: Version is their
+// created time.
+type MarkingDefinition struct {
+	Type           string            `json:"type"`
+	SpecVersion    string            `json:"spec_version"`
+	ID             ID                `json:"id"`
+	Created        Timestamp         `json:"created"`
+	DefinitionType string            `json:"definition_type"`
+	Name           string            `json:"name"`
+	Definition     map[string]string `json:"definition"`
+}
+
+// TLPWhite is the TLP:WHITE marking definition, as STIX 2.1 section
+// 7.2.1.4 fixes it.
+func TLPWhite() *MarkingDefinition {
+	return &MarkingDefinition{Type: "marking-definition", SpecVersion: SpecVersion, ID: TLPWhiteID,
+		Created: At(time.Date(2017, 1, 20, 0, 0, 0, 0, time.UTC)), DefinitionType: "tlp", Name: "TLP:WHITE",
+		Definition: map[string]string{"tlp": "white"}}
+}
+
+// ObjectID implements Object.
+func (m *MarkingDefinition) ObjectID() ID { return m.ID }
+
+// ObjectType implements Object.
+func (m *MarkingDefinition) ObjectType() string { return m.Type }
+
+// Version implements Object.
+func (m *MarkingDefinition) Version() time.Time { return m.Created.Time }
+
+// Refs implements Object.
+func (m *MarkingDefinition) Refs() []ID { return nil }
 
 // EventType is what a routing-security event is.
 type EventType string

@@ -30,14 +30,20 @@ type Common struct {
 	Modified           Timestamp           `json:"modified"`
 	Labels             []string            `json:"labels,omitempty"`
 	ExternalReferences []ExternalReference `json:"external_references,omitempty"`
+	// ObjectMarkingRefs are the data markings of the object (STIX 2.1
+	// section 7.2.2).
+	ObjectMarkingRefs []ID `json:"object_marking_refs,omitempty"`
 	// Extensions maps an extension-definition's ID to the properties it
 	// adds (STIX 2.1 section 7.3).
 	Extensions map[ID]any `json:"extensions,omitempty"`
 }
 
+// newCommon returns the common properties of an object the producer
+// creates, marked TLP:WHITE: everything published is derived from public
+// routing data and registries.
 func newCommon(typ string, id ID, created, modified time.Time) Common {
 	return Common{Type: typ, SpecVersion: SpecVersion, ID: id, CreatedByRef: ProducerID,
-		Created: At(created), Modified: At(modified)}
+		Created: At(created), Modified: At(modified), ObjectMarkingRefs: []ID{TLPWhiteID}}
 }
 
 // ObjectID implements Object.
@@ -54,6 +60,7 @@ func (c *Common) refs() []ID {
 	if c.CreatedByRef != "" {
 		out = append(out, c.CreatedByRef)
 	}
+	out = append(out, c.ObjectMarkingRefs...)
 	for id := range c.Extensions {
 		out = append(out, id)
 	}

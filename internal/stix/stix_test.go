@@ -157,7 +157,8 @@ var schemaOf = map[string]string{
 	"indicator": "sdos/indicator.json", "observed-data": "sdos/observed-data.json", "note": "sdos/note.json",
 	"identity": "sdos/identity.json", "report": "sdos/report.json", "sighting": "sros/sighting.json",
 	"relationship": "sros/relationship.json", "extension-definition": "common/extension-definition.json",
-	"autonomous-system": "observables/autonomous-system.json", "ipv4-addr": "observables/ipv4-addr.json",
+	"marking-definition": "common/marking-definition.json",
+	"autonomous-system":  "observables/autonomous-system.json", "ipv4-addr": "observables/ipv4-addr.json",
 	"ipv6-addr": "observables/ipv6-addr.json",
 }
 

@@ -30,7 +30,7 @@ func TestValidator(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := v.Bundle(t, raw)
-	if len(ids) != 2 || ids[0] != string(stix.ProducerID) || ids[1] != string(stix.ExtensionID) {
+	if len(ids) != 3 || ids[0] != string(stix.ProducerID) || ids[1] != string(stix.ExtensionID) || ids[2] != string(stix.TLPWhiteID) {
 		t.Errorf("ids %v", ids)
 	}
 
