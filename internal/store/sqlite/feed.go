@@ -102,12 +102,12 @@ func (s *Store) addFeed(ctx context.Context, collection string, day time.Time, o
 		if versioned == 0 {
 			e.Version, version = at, at.UnixNano()
 		}
-		latest, first, last, err := feedFlags(ctx, tx, specs, collection, o.ID, o.SpecVersion, version)
+		isLatest, isFirst, isLast, err := feedFlags(ctx, tx, specs, collection, o.ID, o.SpecVersion, version)
 		if err != nil {
 			return nil, fmt.Errorf("object %s: %w", o.ID, err)
 		}
 		if _, err := ins.ExecContext(ctx, collection, at.UnixNano(), o.ID, o.Type, o.SpecVersion, version, versioned,
-			latest, first, last, o.Object); err != nil {
+			isLatest, isFirst, isLast, o.Object); err != nil {
 			return nil, fmt.Errorf("object %s: %w", o.ID, err)
 		}
 		out = append(out, e)
