@@ -277,12 +277,13 @@ var pollInterval = time.Minute
 // of manrs serve: it adds to the TAXII collections, which the store
 // keeps, the stored days they lack, delivers again what an earlier
 // process left undelivered, and returns the TAXII handler.
-func openDeliveries(ctx context.Context, st store.Store, tenants []config.Tenant, policy, dir, logPath string, logger *slog.Logger) (*deliver.Service, *taxii.Server, func(), error) {
+func openDeliveries(ctx context.Context, st store.Store, tenants []config.Tenant, feeds config.Feeds, policy, dir, logPath string, logger *slog.Logger) (*deliver.Service, *taxii.Server, func(), error) {
 	dlog, err := deliver.OpenLog(logPath)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	feed := deliver.NewFeed(st, tenants, policy)
+	feed.Retention = feeds.Retention()
 	svc, err := deliver.NewService(st, tenants, policy, dir, nil, dlog, feed, logger)
 	if err != nil {
 		dlog.Close()

@@ -193,7 +193,7 @@ func TestServeTenantTAXII(t *testing.T) {
 	webhookTenant.Name, webhookTenant.PasswordHash = "hooked", ""
 	webhookTenant.Outputs.Webhook = &config.Webhook{URL: hook.URL, SecretEnv: "SERVE_TEST_SECRET", Timeout: time.Second}
 	tenants := []config.Tenant{demo, webhookTenant}
-	svc, tx, closeLog, err := openDeliveries(context.Background(), st, tenants, "minimum", "", deliveryLogPath(path), nil)
+	svc, tx, closeLog, err := openDeliveries(context.Background(), st, tenants, config.Feeds{RetentionDays: config.DefaultFeedRetentionDays}, "minimum", "", deliveryLogPath(path), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func TestServeTenantTAXII(t *testing.T) {
 
 	// A restart serves the same collections: every object with the date
 	// added it had, nothing added twice.
-	svc2, _, closeLog2, err := openDeliveries(context.Background(), st, tenants, "minimum", "", deliveryLogPath(path), nil)
+	svc2, _, closeLog2, err := openDeliveries(context.Background(), st, tenants, config.Feeds{RetentionDays: config.DefaultFeedRetentionDays}, "minimum", "", deliveryLogPath(path), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

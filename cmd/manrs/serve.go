@@ -86,12 +86,13 @@ outputs once the server is up, as if manrs observe had just stored each.`,
 			}
 			var tenants []config.Tenant
 			cfgDir := ""
+			feeds := config.Feeds{RetentionDays: config.DefaultFeedRetentionDays}
 			if sf.config != "" {
 				c, err := config.Load(sf.config)
 				if err != nil {
 					return usageError{err}
 				}
-				tenants, cfgDir = c.Tenants, c.Dir
+				tenants, cfgDir, feeds = c.Tenants, c.Dir, c.Feeds
 			}
 			if (tlsCert == "") != (tlsKey == "") {
 				return usagef("serve: --tls-cert and --tls-key go together")
@@ -129,7 +130,7 @@ outputs once the server is up, as if manrs observe had just stored each.`,
 			}
 			ws := web.New(st, o, logger)
 			if len(tenants) > 0 {
-				svc, tx, closeLog, err := openDeliveries(ctx, st, tenants, o.DefaultPolicy, cfgDir, logPath, logger)
+				svc, tx, closeLog, err := openDeliveries(ctx, st, tenants, feeds, o.DefaultPolicy, cfgDir, logPath, logger)
 				if err != nil {
 					ln.Close()
 					return err

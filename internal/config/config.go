@@ -57,7 +57,29 @@ type Config struct {
 	Observatory Observatory `yaml:"observatory,omitempty"`
 	// Tenants are the clients of the feeds (tenants.go).
 	Tenants []Tenant `yaml:"tenants,omitempty"`
+	// Feeds sets how the TAXII collections are kept.
+	Feeds Feeds `yaml:"feeds,omitempty"`
 }
+
+// Feeds sets how the TAXII collections are kept.
+type Feeds struct {
+	// RetentionDays is how long an object stays in a collection after
+	// it was added; 0 keeps everything. An internet-scale day adds
+	// about 170 MB to the public collection (docs/BENCHMARKS.md).
+	RetentionDays int `yaml:"retention_days"`
+}
+
+// DefaultFeedRetentionDays is Feeds.RetentionDays when the file does
+// not set it.
+const DefaultFeedRetentionDays = 90
+
+// MinFeedRetentionDays is the shortest retention: a month and a day,
+// so that a tenant's monthly report never refers to objects already
+// gone from its collection in the month it covers.
+const MinFeedRetentionDays = 32
+
+// Retention returns the retention as a duration, 0 for none.
+func (f Feeds) Retention() time.Duration { return time.Duration(f.RetentionDays) * 24 * time.Hour }
 
 // World is what a generated world says about itself.
 type World struct {
@@ -123,7 +145,7 @@ func Load(path string) (*Config, error) {
 
 // Parse decodes a configuration file; name is used in errors.
 func Parse(b []byte, name string) (*Config, error) {
-	s := Config{Observatory: DefaultObservatory(), name: name}
+	s := Config{Observatory: DefaultObservatory(), Feeds: Feeds{RetentionDays: DefaultFeedRetentionDays}, name: name}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
@@ -168,6 +190,9 @@ func (s *Config) check() error {
 	}
 	if err := checkTenants(s.Tenants); err != nil {
 		return err
+	}
+	if r := s.Feeds.RetentionDays; r != 0 && (r < MinFeedRetentionDays || r > 100*366) {
+		return fmt.Errorf("feeds: retention_days %d: want 0 (keep everything) or %d to %d", r, MinFeedRetentionDays, 100*366)
 	}
 	return s.Observatory.check()
 }

@@ -45,6 +45,35 @@ delegated: [rir/a, rir/b]
 	}
 }
 
+// TestFeeds: the retention of the feeds has a default, may be 0 (keep
+// everything) and may not be shorter than a month and a day.
+func TestFeeds(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want int
+		err  string
+	}{
+		{"tenants: []\n", DefaultFeedRetentionDays, ""},
+		{"feeds: {retention_days: 0}\n", 0, ""},
+		{"feeds: {retention_days: 400}\n", 400, ""},
+		{"feeds: {retention_days: 7}\n", 0, "retention_days 7"},
+		{"feeds: {retention_days: -1}\n", 0, "retention_days -1"},
+		{"feeds: {keep: 3}\n", 0, "field keep not found"},
+	} {
+		s, err := Parse([]byte(c.text), "f.yaml")
+		switch {
+		case c.err != "":
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: error %v, want %q", c.text, err, c.err)
+			}
+		case err != nil:
+			t.Errorf("%q: %v", c.text, err)
+		case s.Feeds.RetentionDays != c.want || s.Feeds.Retention() != time.Duration(c.want)*24*time.Hour:
+			t.Errorf("%q: retention %d days", c.text, s.Feeds.RetentionDays)
+		}
+	}
+}
+
 // TestCheckObserve: a file without collectors is a valid configuration
 // (tenants for manrs serve), but not one to observe with.
 func TestCheckObserve(t *testing.T) {

@@ -24,9 +24,13 @@ type Service struct {
 	Targets    map[string]Target
 	Logger     *slog.Logger
 
-	mu   sync.Mutex
-	last time.Time // the latest day handled
+	mu     sync.Mutex
+	last   time.Time // the latest day handled
+	pruned time.Time // when the collections were last pruned
 }
+
+// pruneEvery is how often Poll prunes the TAXII collections.
+const pruneEvery = time.Hour
 
 // NewService returns a Service for the tenants: their outputs are built
 // with Outputs (secrets through env, relative paths from dir), the
@@ -90,12 +94,18 @@ func (s *Service) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, d := range days {
-		if s.Feed != nil {
+		// Days older than the feed's retention, counted back from the
+		// latest, would be pruned as soon as added.
+		old := s.Feed != nil && s.Feed.Retention > 0 && d.Date.Before(days[len(days)-1].Date.Add(-s.Feed.Retention))
+		if s.Feed != nil && !old {
 			if err := s.Feed.AddDay(ctx, d.Date); err != nil {
 				return err
 			}
 		}
 		s.last = d.Date
+	}
+	if err := s.prune(ctx); err != nil {
+		return err
 	}
 	pending, err := s.Dispatcher.Log.Pending()
 	if err != nil {
@@ -181,7 +191,22 @@ func (s *Service) Poll(ctx context.Context) ([]Result, error) {
 		out = append(out, s.Retry(ctx)...)
 	}
 	s.logResults(out)
-	return out, nil
+	return out, s.prune(ctx)
+}
+
+// prune removes from the TAXII collections what their retention no
+// longer keeps, at most once every pruneEvery.
+func (s *Service) prune(ctx context.Context) error {
+	now := time.Now()
+	if s.Feed == nil || s.Feed.Retention <= 0 || now.Sub(s.pruned) < pruneEvery {
+		return nil
+	}
+	s.pruned = now
+	n, err := s.Feed.Prune(ctx, now)
+	if n > 0 {
+		s.Logger.Info("pruned the TAXII collections", "objects", n, "retention", s.Feed.Retention.String())
+	}
+	return err
 }
 
 // Run polls every interval until ctx ends.

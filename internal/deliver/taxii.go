@@ -17,7 +17,10 @@ import (
 // and a monthly report of them.
 type Feed struct {
 	Collections *taxii.Feeds
-	st          store.Store
+	// Retention is how long an object stays in a collection after it
+	// was added (Prune); 0 keeps everything.
+	Retention time.Duration
+	st        store.Store
 	tenants     []config.Tenant
 	policy      string
 	ids         map[string]string // alias -> collection ID
@@ -58,9 +61,9 @@ func TenantSelector(t *config.Tenant) Selector { return stix.Touches(t.Watched()
 
 // AddDay adds the objects of a stored day to every collection not yet
 // fed it, and a new version of each tenant's monthly report. A day
-// already fed to the public collection (by this process or an earlier
-// one) is not read again for it; a tenant's collection reads it again,
-// to rebuild its month's report, and adds only what it lacks.
+// already fed (by this process or an earlier one) adds nothing again:
+// the public collection does not read it, a tenant's reads it to
+// rebuild its month's report.
 func (f *Feed) AddDay(ctx context.Context, day time.Time) error {
 	if err := f.add(ctx, day, config.PublicCollection, "", nil); err != nil {
 		return err
@@ -98,9 +101,14 @@ func (f *Feed) add(ctx context.Context, day time.Time, alias, owner string, sel 
 	if err != nil {
 		return fmt.Errorf("taxii feed %s, %s: %w", alias, day.Format("2006-01-02"), err)
 	}
-	all := objs
+	var all []stix.Object
 	if len(objs) > 0 {
-		all = append(stix.Shared(), objs...)
+		all = stix.Shared()
+		if !fed[day] {
+			// A day fed before may have been pruned since: it is not
+			// fed again.
+			all = append(all, objs...)
+		}
 	}
 	if owner != "" && len(objs) > 0 {
 		m := day.Format("2006-01")
@@ -120,6 +128,23 @@ func (f *Feed) add(ctx context.Context, day time.Time, alias, owner string, sel 
 	}
 	fed[day] = true
 	return nil
+}
+
+// Prune removes from every collection what was added more than the
+// retention before now, and returns how many objects it removed.
+func (f *Feed) Prune(ctx context.Context, now time.Time) (int, error) {
+	if f.Retention <= 0 {
+		return 0, nil
+	}
+	total := 0
+	for alias, id := range f.ids {
+		n, err := f.st.PruneFeed(ctx, id, now.Add(-f.Retention))
+		if err != nil {
+			return total, fmt.Errorf("taxii feed %s: %w", alias, err)
+		}
+		total += n
+	}
+	return total, nil
 }
 
 // TAXIITenants returns the TAXII tenants of the configured ones that

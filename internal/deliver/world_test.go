@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -483,4 +484,66 @@ func TestContactRemovedOnWorld(t *testing.T) {
 		}
 	}
 	t.Logf("%d contact removals", len(got))
+}
+
+// TestFeedRetention: a start leaves out the days older than the
+// retention (counted back from the latest), pruning removes what was
+// added longer ago than it, and a day pruned is not fed again.
+func TestFeedRetention(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and observes a world")
+	}
+	ctx := context.Background()
+	st, days, _ := tinyWorld(t)
+	tenants := []config.Tenant{{Name: "all", Prefixes: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}}}
+	feed := NewFeed(st, tenants, "minimum")
+	feed.Retention = 36 * time.Hour
+	dlog, err := OpenLog(filepath.Join(t.TempDir(), LogName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dlog.Close()
+	svc, err := NewService(st, nil, "minimum", "", nil, dlog, feed, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cols := []string{CollectionID(config.PublicCollection), CollectionID("all")}
+	q := store.FeedQuery{All: true, Limit: 1 << 20}
+	total := 0
+	for _, col := range cols {
+		fed, err := feed.Collections.FedDays(ctx, col)
+		if err != nil || !slices.Equal(fed, days[1:]) {
+			t.Fatalf("fed %v (%v), want %v: the first day is older than the retention", fed, err, days[1:])
+		}
+		before, _, err := feed.Collections.Find(ctx, col, q)
+		if err != nil || len(before) == 0 {
+			t.Fatalf("%d objects, %v", len(before), err)
+		}
+		total += len(before)
+	}
+	// A day and a half later everything is older than the retention.
+	n, err := feed.Prune(ctx, time.Now().Add(37*time.Hour))
+	if err != nil || n != total {
+		t.Fatalf("pruned %d of %d: %v", n, total, err)
+	}
+	// Fed again, the days add nothing but the tenant's report.
+	for _, d := range days[1:] {
+		if err := feed.AddDay(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, col := range cols {
+		after, _, err := feed.Collections.Find(ctx, col, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range after {
+			if !slices.Contains([]string{"report", "identity", "extension-definition", "marking-definition"}, e.Type) {
+				t.Errorf("collection %s: %s %s fed again after pruning", col, e.Type, e.ID)
+			}
+		}
+	}
 }

@@ -108,6 +108,12 @@ type Store interface {
 	// FindFeed returns the entries of a collection that q selects, in
 	// order of date added, at most q.Limit, and whether more follow.
 	FindFeed(ctx context.Context, collection string, q FeedQuery) ([]FeedEntry, bool, error)
+	// PruneFeed removes from a collection the entries added before
+	// before, and returns how many it removed. The first, last and
+	// latest versions of the objects that keep entries are worked out
+	// again from those left. The days fed stay recorded: a day pruned is
+	// not fed again.
+	PruneFeed(ctx context.Context, collection string, before time.Time) (int, error)
 	// HasFeedObject reports whether a collection holds a version of an
 	// object.
 	HasFeedObject(ctx context.Context, collection, id string) (bool, error)

@@ -14,7 +14,10 @@ import (
 
 // The reads of a collection that AddFeed makes, by the indexes.
 const (
-	queryFeedLast = `SELECT max(date_added) FROM feed_objects WHERE collection = ?`
+	// queryFeedLast: the last date added, of the entries there or of
+	// those pruned.
+	queryFeedLast = `SELECT max(last) FROM (SELECT max(date_added) AS last FROM feed_objects WHERE collection = ?1
+		UNION ALL SELECT last_added FROM feed_marks WHERE collection = ?1)`
 	// queryFeedHeld: does the collection hold the object version ?4 of
 	// id ?2, or any version when ?3 (versioned) is 0?
 	queryFeedHeld = `SELECT 1 FROM feed_objects WHERE collection = ?1 AND id = ?2 AND (?3 = 0 OR version = ?4) LIMIT 1`
@@ -112,6 +115,12 @@ func (s *Store) addFeed(ctx context.Context, collection string, day time.Time, o
 		}
 		out = append(out, e)
 	}
+	if len(out) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO feed_marks (collection, last_added) VALUES (?1, ?2)
+			ON CONFLICT (collection) DO UPDATE SET last_added = max(last_added, ?2)`, collection, last.UnixNano()); err != nil {
+			return nil, fmt.Errorf("record the last date added: %w", err)
+		}
+	}
 	if !day.IsZero() {
 		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO feed_days (collection, date) VALUES (?, ?)", collection, dateKey(day)); err != nil {
 			return nil, fmt.Errorf("record day: %w", err)
@@ -183,6 +192,64 @@ func feedFlags(ctx context.Context, tx *sql.Tx, specs *sql.Stmt, collection, id,
 		}
 	}
 	return true, first, last, nil
+}
+
+// PruneFeed removes the entries of a collection added before before, in
+// one transaction, and sets the flags of the objects that keep entries
+// from what is left of them.
+func (s *Store) PruneFeed(ctx context.Context, collection string, before time.Time) (int, error) {
+	if before.IsZero() {
+		return 0, nil
+	}
+	n, err := s.pruneFeed(ctx, collection, before.UnixNano())
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: prune feed %s: %w", collection, err)
+	}
+	return n, nil
+}
+
+func (s *Store) pruneFeed(ctx context.Context, collection string, before int64) (int, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	// The objects losing entries, before they do.
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS feed_pruned (id TEXT PRIMARY KEY) WITHOUT ROWID`); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM temp.feed_pruned`); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO temp.feed_pruned (id)
+		SELECT id FROM feed_objects WHERE collection = ? AND date_added < ?`, collection, before); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM feed_objects WHERE collection = ? AND date_added < ?`, collection, before)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE feed_objects AS f SET
+			spec_latest = (f.spec_version = (SELECT max(g.spec_version) FROM feed_objects g WHERE g.collection = f.collection AND g.id = f.id)),
+			is_first = (f.spec_version = (SELECT max(g.spec_version) FROM feed_objects g WHERE g.collection = f.collection AND g.id = f.id)
+				AND f.version = (SELECT min(g.version) FROM feed_objects g WHERE g.collection = f.collection AND g.id = f.id AND g.spec_version = f.spec_version)),
+			is_last = (f.spec_version = (SELECT max(g.spec_version) FROM feed_objects g WHERE g.collection = f.collection AND g.id = f.id)
+				AND f.version = (SELECT max(g.version) FROM feed_objects g WHERE g.collection = f.collection AND g.id = f.id AND g.spec_version = f.spec_version))
+			WHERE f.collection = ? AND f.id IN (SELECT id FROM temp.feed_pruned)`, collection); err != nil {
+			return 0, fmt.Errorf("flags: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM temp.feed_pruned`); err != nil {
+		return 0, err
+	}
+	return int(n), tx.Commit()
 }
 
 // HasFeedObject reports whether a collection holds a version of an

@@ -101,8 +101,9 @@ CREATE INDEX disputes_incident ON disputes (incident_id);
 	// JSON; rows stored before it have '' and get theirs from the
 	// reason text on read (legacyDetail).
 	`ALTER TABLE incidents ADD COLUMN detail TEXT NOT NULL DEFAULT ''`,
-	// 3: the feed collections (store.FeedEntry) and the observed days
-	// fed to each. Times are Unix nanoseconds; date_added orders a
+	// 3: the feed collections (store.FeedEntry), the observed days fed
+	// to each, and the last date added of each, which pruning must not
+	// take back (feed_marks). Times are Unix nanoseconds; date_added orders a
 	// collection and is unique within it. An object without a version
 	// (versioned 0) has its date added as version. spec_latest, is_first
 	// and is_last say whether a row is of the latest STIX version its
@@ -133,6 +134,11 @@ CREATE TABLE feed_days (
 	collection TEXT NOT NULL,
 	date       INTEGER NOT NULL,
 	PRIMARY KEY (collection, date)
+) WITHOUT ROWID;
+
+CREATE TABLE feed_marks (
+	collection TEXT PRIMARY KEY,
+	last_added INTEGER NOT NULL
 ) WITHOUT ROWID;
 `,
 }

@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Measurements", testMeasurements},
 		{"MetricOn", testMetricOn},
 		{"Feed", testFeed},
+		{"FeedPrune", testFeedPrune},
 		{"Prefixes", testPrefixes},
 		{"Verdicts", testVerdicts},
 		{"Lapses", testLapses},
@@ -553,6 +554,75 @@ func testFeed(t *testing.T, s store.Store) {
 	}
 	if days, err := s.FeedDays(ctx, "col"); err != nil || len(days) != 0 {
 		t.Errorf("FeedDays of a collection fed no day: %v, %v", days, err)
+	}
+}
+
+func testFeedPrune(t *testing.T, s store.Store) {
+	t0 := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	v := func(h int) time.Time { return time.Date(2026, 9, 30, h, 0, 0, 0, time.UTC) }
+	obj := func(id, spec string, version time.Time) store.FeedObject {
+		return store.FeedObject{ID: id, Type: "indicator", SpecVersion: spec, Version: version, Object: []byte(`{"id":"` + id + `"}`)}
+	}
+	add := func(now time.Time, day time.Time, objs ...store.FeedObject) []store.FeedEntry {
+		t.Helper()
+		es, err := s.AddFeed(ctx, "c", day, objs, now)
+		if err != nil || len(es) != len(objs) {
+			t.Fatalf("AddFeed: %d of %d, %v", len(es), len(objs), err)
+		}
+		return es
+	}
+	// Day 0: x in versions 2 and 3, z in STIX 2.1. Day 1: x in version
+	// 1 (older, added later), y, z in STIX 2.0 (older, added later).
+	add(t0, Date(0), obj("indicator--x", "2.1", v(2)), obj("indicator--x", "2.1", v(3)), obj("indicator--z", "2.1", v(2)))
+	late := add(t0.Add(24*time.Hour), Date(1), obj("indicator--x", "2.1", v(1)), obj("indicator--y", "2.1", v(1)), obj("indicator--z", "2.0", v(1)))
+	n, err := s.PruneFeed(ctx, "c", t0.Add(time.Hour))
+	if err != nil || n != 3 {
+		t.Fatalf("PruneFeed: %d, %v; want 3", n, err)
+	}
+	ids := func(q store.FeedQuery) []string {
+		t.Helper()
+		q.Limit = 10
+		es, _, err := s.FindFeed(ctx, "c", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			out = append(out, e.ID+"@"+e.SpecVersion+"@"+e.Version.Format("15"))
+		}
+		return out
+	}
+	// What is left decides: x's version 1 is now its first and last,
+	// z's STIX 2.0 version its latest.
+	all := []string{"indicator--x@2.1@01", "indicator--y@2.1@01", "indicator--z@2.0@01"}
+	for _, c := range []struct {
+		name string
+		q    store.FeedQuery
+		want []string
+	}{
+		{"all", store.FeedQuery{All: true}, all},
+		{"last", store.FeedQuery{Last: true}, all},
+		{"first", store.FeedQuery{First: true}, all},
+		{"spec 2.1", store.FeedQuery{All: true, SpecVersions: []string{"2.1"}}, all[:2]},
+	} {
+		if got := ids(c.q); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("after pruning, %s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	if n, err := s.PruneFeed(ctx, "c", t0.Add(time.Hour)); err != nil || n != 0 {
+		t.Errorf("PruneFeed again: %d, %v", n, err)
+	}
+	if days, err := s.FeedDays(ctx, "c"); err != nil || len(days) != 2 {
+		t.Errorf("FeedDays after pruning: %v, %v; both days stay recorded", days, err)
+	}
+	// Pruning everything leaves an empty collection whose dates added
+	// still only go forward.
+	if n, err := s.PruneFeed(ctx, "c", late[2].DateAdded.Add(time.Microsecond)); err != nil || n != 3 {
+		t.Errorf("PruneFeed of all: %d, %v", n, err)
+	}
+	es := add(t0, time.Time{}, obj("indicator--w", "2.1", v(1)))
+	if !es[0].DateAdded.After(late[2].DateAdded) {
+		t.Errorf("added %s after pruning, not after the last ever added (%s)", es[0].DateAdded, late[2].DateAdded)
 	}
 }
 
