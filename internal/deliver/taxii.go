@@ -21,9 +21,9 @@ type Feed struct {
 	// was added (Prune); 0 keeps everything.
 	Retention time.Duration
 	st        store.Store
-	tenants     []config.Tenant
-	policy      string
-	ids         map[string]string // alias -> collection ID
+	tenants   []config.Tenant
+	policy    string
+	ids       map[string]string // alias -> collection ID
 	// fed holds the days each collection was fed, read from the store
 	// once.
 	fed map[string]map[time.Time]bool
