@@ -78,13 +78,21 @@ type Selector = stix.Keep
 // (stix.DayEvents): incidents, contact removals, lapses and
 // restorations.
 func EventsOfDay(ctx context.Context, st store.Store, date time.Time, policy string, sel Selector) ([]*Event, error) {
-	groups, err := stix.DayEvents(ctx, st, date, policy, sel)
+	evs, err := stix.DayEvents(ctx, st, date, policy)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Event, 0, len(groups))
-	for _, objs := range groups {
-		e, err := NewEvent(date, objs)
+	return selectEvents(date, evs, sel)
+}
+
+// selectEvents returns the events of a day's that sel picks.
+func selectEvents(date time.Time, evs []stix.DayEvent, sel Selector) ([]*Event, error) {
+	var out []*Event
+	for i := range evs {
+		if !evs[i].Kept(sel) {
+			continue
+		}
+		e, err := NewEvent(date, evs[i].Objects)
 		if err != nil {
 			return nil, err
 		}

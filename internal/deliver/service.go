@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/manrs/manrs/internal/config"
+	"github.com/manrs/manrs/internal/stix"
 	"github.com/manrs/manrs/internal/store"
 )
 
@@ -56,13 +57,20 @@ func NewService(st store.Store, tenants []config.Tenant, policy, dir string, env
 // to its outputs (earlier dead letters first) and returns the results.
 func (s *Service) DeliverDay(ctx context.Context, day time.Time) ([]Result, error) {
 	var out []Result
+	var all []stix.DayEvent // read once, for the first tenant with outputs
 	for i := range s.Tenants {
 		t := &s.Tenants[i]
 		tg := s.Targets[t.Name]
 		if len(tg.Outputs) == 0 {
 			continue
 		}
-		evs, err := EventsOfDay(ctx, s.Store, day, s.Policy, TenantSelector(t))
+		if all == nil {
+			var err error
+			if all, err = stix.DayEvents(ctx, s.Store, day, s.Policy); err != nil {
+				return out, fmt.Errorf("deliver %s: %w", day.Format("2006-01-02"), err)
+			}
+		}
+		evs, err := selectEvents(day, all, TenantSelector(t))
 		if err != nil {
 			return out, fmt.Errorf("deliver %s to %s: %w", day.Format("2006-01-02"), t.Name, err)
 		}
@@ -93,16 +101,15 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, d := range days {
-		// Days older than the feed's retention, counted back from the
-		// latest, would be pruned as soon as added.
-		old := s.Feed != nil && s.Feed.Retention > 0 && d.Date.Before(days[len(days)-1].Date.Add(-s.Feed.Retention))
-		if s.Feed != nil && !old {
-			if err := s.Feed.AddDay(ctx, d.Date); err != nil {
-				return err
-			}
-		}
+	dates := make([]time.Time, len(days))
+	for i, d := range days {
+		dates[i] = d.Date
 		s.last = d.Date
+	}
+	if s.Feed != nil {
+		if err := s.Feed.CatchUp(ctx, dates); err != nil {
+			return err
+		}
 	}
 	if err := s.prune(ctx); err != nil {
 		return err

@@ -61,46 +61,97 @@ func TenantSelector(t *config.Tenant) Selector { return stix.Touches(t.Watched()
 
 // AddDay adds the objects of a stored day to every collection not yet
 // fed it, and a new version of each tenant's monthly report. A day
-// already fed (by this process or an earlier one) adds nothing again:
-// the public collection does not read it, a tenant's reads it to
-// rebuild its month's report.
+// already fed (by this process or an earlier one) adds nothing again;
+// a tenant's collection reads it to rebuild its month's report.
 func (f *Feed) AddDay(ctx context.Context, day time.Time) error {
-	if err := f.add(ctx, day, config.PublicCollection, "", nil); err != nil {
-		return err
+	return f.addDay(ctx, day.UTC().Truncate(24*time.Hour), true)
+}
+
+// CatchUp feeds the stored days, oldest first, as a start does: a day
+// older than the retention (counted back from the last day) is left
+// out, as is a day every collection was fed unless a tenant's report of
+// the last day's month needs it.
+func (f *Feed) CatchUp(ctx context.Context, days []time.Time) error {
+	if len(days) == 0 {
+		return nil
 	}
-	for i := range f.tenants {
-		t := &f.tenants[i]
-		if err := f.add(ctx, day, t.Collection(), t.Name, TenantSelector(t)); err != nil {
+	last := days[len(days)-1].UTC()
+	for _, d := range days {
+		d = d.UTC().Truncate(24 * time.Hour)
+		if f.Retention > 0 && d.Before(last.Add(-f.Retention)) {
+			continue
+		}
+		sameMonth := d.Year() == last.Year() && d.Month() == last.Month()
+		if err := f.addDay(ctx, d, sameMonth); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// add feeds a day to one collection; owner is the tenant, "" for the
-// public collection, which has no report.
-func (f *Feed) add(ctx context.Context, day time.Time, alias, owner string, sel Selector) error {
-	day = day.UTC().Truncate(24 * time.Hour)
-	id := f.ids[alias]
-	fed, ok := f.fed[alias]
-	if !ok {
-		days, err := f.Collections.FedDays(ctx, id)
+// addDay feeds a day to the collections; reports says whether tenants'
+// reports must see it even where it was fed.
+func (f *Feed) addDay(ctx context.Context, day time.Time, reports bool) error {
+	aliases := []string{config.PublicCollection}
+	for i := range f.tenants {
+		aliases = append(aliases, f.tenants[i].Collection())
+	}
+	need := false
+	for i, a := range aliases {
+		fed, err := f.fedDays(ctx, a)
 		if err != nil {
-			return fmt.Errorf("taxii feed %s: %w", alias, err)
+			return err
 		}
-		fed = map[time.Time]bool{}
-		for _, d := range days {
-			fed[d] = true
+		need = need || !fed[day] || (i > 0 && reports)
+	}
+	if !need {
+		return nil
+	}
+	evs, err := stix.DayEvents(ctx, f.st, day, f.policy)
+	if err != nil {
+		return fmt.Errorf("taxii feed, %s: %w", day.Format("2006-01-02"), err)
+	}
+	if err := f.add(ctx, day, evs, config.PublicCollection, "", nil); err != nil {
+		return err
+	}
+	for i := range f.tenants {
+		t := &f.tenants[i]
+		if err := f.add(ctx, day, evs, t.Collection(), t.Name, TenantSelector(t)); err != nil {
+			return err
 		}
-		f.fed[alias] = fed
+	}
+	return nil
+}
+
+// fedDays returns the days a collection was fed, read from the store
+// once.
+func (f *Feed) fedDays(ctx context.Context, alias string) (map[time.Time]bool, error) {
+	if fed, ok := f.fed[alias]; ok {
+		return fed, nil
+	}
+	days, err := f.Collections.FedDays(ctx, f.ids[alias])
+	if err != nil {
+		return nil, fmt.Errorf("taxii feed %s: %w", alias, err)
+	}
+	fed := map[time.Time]bool{}
+	for _, d := range days {
+		fed[d] = true
+	}
+	f.fed[alias] = fed
+	return fed, nil
+}
+
+// add feeds a day's events to one collection; owner is the tenant, ""
+// for the public collection, which has no report.
+func (f *Feed) add(ctx context.Context, day time.Time, evs []stix.DayEvent, alias, owner string, sel Selector) error {
+	fed, err := f.fedDays(ctx, alias)
+	if err != nil {
+		return err
 	}
 	if fed[day] && owner == "" {
 		return nil
 	}
-	objs, err := stix.FromDay(ctx, f.st, day, f.policy, sel)
-	if err != nil {
-		return fmt.Errorf("taxii feed %s, %s: %w", alias, day.Format("2006-01-02"), err)
-	}
+	objs := stix.Select(evs, sel)
 	var all []stix.Object
 	if len(objs) > 0 {
 		all = stix.Shared()
@@ -123,7 +174,7 @@ func (f *Feed) add(ctx context.Context, day time.Time, alias, owner string, sel 
 			all = append(all, r)
 		}
 	}
-	if _, err := f.Collections.AddOfDay(ctx, id, day, all...); err != nil {
+	if _, err := f.Collections.AddOfDay(ctx, f.ids[alias], day, all...); err != nil {
 		return fmt.Errorf("taxii feed %s: %w", alias, err)
 	}
 	fed[day] = true

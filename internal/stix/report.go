@@ -97,56 +97,74 @@ func Dedupe(objs []Object) []Object {
 // events about an AS).
 type Keep func(asn, culprit bgp.ASN, prefixes []netip.Prefix) bool
 
-// DayEvents returns the events of a stored day, each as its objects (the
-// indicator first): every incident, leaving out those whose dispute was
-// accepted; every AS whose contact information disappeared since the
-// day before (ContactsRemoved); every lapse and restoration under
-// policy. keep, when not nil, selects the events.
-func DayEvents(ctx context.Context, st store.Store, date time.Time, policy string, keep Keep) ([][]Object, error) {
+// DayEvent is one event of a stored day: its objects, the indicator
+// first, and what a Keep selects it by.
+type DayEvent struct {
+	// ASN is the AS charged, Culprit the AS that caused it; Prefixes
+	// are those involved, none for an event about an AS.
+	ASN, Culprit bgp.ASN
+	Prefixes     []netip.Prefix
+	Objects      []Object
+}
+
+// Kept reports whether keep selects the event; a nil keep selects all.
+func (e *DayEvent) Kept(keep Keep) bool { return keep == nil || keep(e.ASN, e.Culprit, e.Prefixes) }
+
+// DayEvents returns the events of a stored day: every incident, leaving
+// out those whose dispute was accepted; every AS whose contact
+// information disappeared since the day before (ContactsRemoved); every
+// lapse and restoration under policy. The events of a day serve every
+// collection and tenant: read them once and select with Kept.
+func DayEvents(ctx context.Context, st store.Store, date time.Time, policy string) ([]DayEvent, error) {
 	ins, err := st.Incidents(ctx, store.Query{From: date, To: date})
 	if err != nil {
 		return nil, fmt.Errorf("read incidents: %w", err)
 	}
-	var out [][]Object
+	out := make([]DayEvent, 0, len(ins))
 	for _, in := range ins {
-		if keep == nil || keep(in.ASN, in.Culprit, in.Prefixes) {
-			out = append(out, FromIncident(in))
-		}
+		out = append(out, DayEvent{ASN: in.ASN, Culprit: in.Culprit, Prefixes: in.Prefixes, Objects: FromIncident(in)})
 	}
 	removed, err := ContactsRemoved(ctx, st, date)
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range removed {
-		if keep == nil || keep(m.ASN, m.ASN, nil) {
-			out = append(out, FromContactRemoved(m.ASN, date, m.Detail))
-		}
+		out = append(out, DayEvent{ASN: m.ASN, Culprit: m.ASN, Objects: FromContactRemoved(m.ASN, date, m.Detail)})
 	}
 	lapses, err := st.Lapses(ctx, 0, policy, date, date)
 	if err != nil {
 		return nil, fmt.Errorf("read lapses: %w", err)
 	}
 	for _, l := range lapses {
-		if keep != nil && !keep(l.ASN, l.ASN, nil) {
-			continue
-		}
 		objs, err := FromLapse(l)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, objs)
+		out = append(out, DayEvent{ASN: l.ASN, Culprit: l.ASN, Objects: objs})
 	}
 	return out, nil
 }
 
-// FromDay returns the objects of the events of a stored day (DayEvents),
-// without duplicates.
+// Select returns the objects of the events keep selects, without
+// duplicates.
+func Select(evs []DayEvent, keep Keep) []Object {
+	var out []Object
+	for i := range evs {
+		if evs[i].Kept(keep) {
+			out = append(out, evs[i].Objects...)
+		}
+	}
+	return Dedupe(out)
+}
+
+// FromDay returns the objects of the events of a stored day that keep
+// selects (DayEvents, Select).
 func FromDay(ctx context.Context, st store.Store, date time.Time, policy string, keep Keep) ([]Object, error) {
-	evs, err := DayEvents(ctx, st, date, policy, keep)
+	evs, err := DayEvents(ctx, st, date, policy)
 	if err != nil {
 		return nil, err
 	}
-	return Dedupe(slices.Concat(evs...)), nil
+	return Select(evs, keep), nil
 }
 
 // contactSources are the input kinds M8 is measured from.
