@@ -56,18 +56,21 @@ func TestServeDemoTenantOutputs(t *testing.T) {
 	go func() {
 		cmd := newServeCmd()
 		cmd.SetArgs([]string{"--demo", "--demo-days", fmt.Sprint(demoTestDays), "--config", cfg,
-			"--listen", "127.0.0.1:0", "--log.level", "warn"})
+			"--listen", "127.0.0.1:0", "--log.level", "info"})
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(&stderr)
 		cmd.SilenceUsage, cmd.SilenceErrors = true, true
 		done <- cmd.ExecuteContext(ctx)
 	}()
-	base := ""
-	for deadline := time.Now().Add(5 * time.Minute); base == "" && time.Now().Before(deadline); {
+	// Up, and the collections caught up with the demo's days (in the
+	// background, after the server is up).
+	base, caughtUp := "", false
+	for deadline := time.Now().Add(5 * time.Minute); (base == "" || !caughtUp) && time.Now().Before(deadline); {
 		for _, line := range strings.Split(stderr.String(), "\n") {
 			if rest, ok := strings.CutPrefix(line, "manrs: serving "); ok {
 				base = strings.TrimSuffix(rest, "/")
 			}
+			caughtUp = caughtUp || strings.Contains(line, "feeds caught up")
 		}
 		select {
 		case err := <-done:
@@ -75,8 +78,8 @@ func TestServeDemoTenantOutputs(t *testing.T) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	if base == "" {
-		t.Fatalf("manrs serve --demo did not start:\n%s", stderr.String())
+	if base == "" || !caughtUp {
+		t.Fatalf("manrs serve --demo did not start, or its feeds did not catch up:\n%s", stderr.String())
 	}
 	defer func() {
 		cancel()

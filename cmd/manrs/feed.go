@@ -273,10 +273,11 @@ const (
 // observe stored.
 var pollInterval = time.Minute
 
-// openDeliveries opens the delivery log and starts the delivery service
-// of manrs serve: it adds to the TAXII collections, which the store
-// keeps, the stored days they lack, delivers again what an earlier
-// process left undelivered, and returns the TAXII handler.
+// openDeliveries opens the delivery log and makes the delivery service
+// of manrs serve and its TAXII handler. The caller starts the service
+// (Service.Start: the stored days the collections lack, what an earlier
+// process left undelivered), which may take minutes on a large store:
+// TAXII serves the collections as they are meanwhile.
 func openDeliveries(ctx context.Context, st store.Store, tenants []config.Tenant, feeds config.Feeds, policy, dir, logPath string, logger *slog.Logger) (*deliver.Service, *taxii.Server, func(), error) {
 	dlog, err := deliver.OpenLog(logPath)
 	if err != nil {
@@ -293,10 +294,6 @@ func openDeliveries(ctx context.Context, st store.Store, tenants []config.Tenant
 	if err != nil {
 		dlog.Close()
 		return nil, nil, nil, usageError{err}
-	}
-	if err := svc.Start(ctx); err != nil {
-		dlog.Close()
-		return nil, nil, nil, err
 	}
 	tx, err := taxii.New(taxii.Config{Tenants: tts, Store: feed.Collections, Logger: logger})
 	if err != nil {

@@ -197,6 +197,9 @@ func TestServeTenantTAXII(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := svc.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	defer closeLog()
 	o := config.DefaultObservatory()
 	ws := web.New(st, &o, nil)
@@ -280,6 +283,9 @@ func TestServeTenantTAXII(t *testing.T) {
 	// added it had, nothing added twice.
 	svc2, _, closeLog2, err := openDeliveries(context.Background(), st, tenants, config.Feeds{RetentionDays: config.DefaultFeedRetentionDays}, "minimum", "", deliveryLogPath(path), nil)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc2.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer closeLog2()

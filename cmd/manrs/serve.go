@@ -62,10 +62,10 @@ removed on exit.
 
 With tenants in the configuration (docs/feeds.md), TAXII 2.1 is served at
 /taxii2/ too: each tenant reads, with HTTP Basic, its collection and the public
-one, filled from every stored day at start. Every minute the store is polled
-for days that manrs observe added; their events go into the collections and
-to each tenant's syslog, webhook and e-mail outputs, recorded in
-deliveries.jsonl beside the store. TAXII needs TLS (--tls-cert and --tls-key)
+one, filled from the stored days in the background once the server is up.
+Every minute the store is polled for days that manrs observe added; their
+events go into the collections and to each tenant's syslog, webhook and
+e-mail outputs, recorded in deliveries.jsonl beside the store. TAXII needs TLS (--tls-cert and --tls-key)
 unless the listener is a loopback address. With --demo, a tenant "demo"
 (password "demo") owns some of the demo world's ASes and prefixes, and the
 tenants of --config, if given, have every demo day's events pushed to their
@@ -140,6 +140,15 @@ outputs once the server is up, as if manrs observe had just stored each.`,
 				rctx, rcancel := context.WithCancel(ctx)
 				runDone := make(chan struct{})
 				go func() {
+					// The collections catch up in the background: the
+					// dashboard, and TAXII with what is stored, serve
+					// meanwhile.
+					started := time.Now()
+					if err := svc.Start(rctx); err != nil {
+						logger.Error("feeds: catching up with the stored days", "error", err)
+					} else {
+						logger.Info("feeds caught up with the stored days", "took", time.Since(started).Round(time.Millisecond).String())
+					}
 					if demo {
 						// The demo's days were all stored before
 						// the outputs existed: push them now.
