@@ -133,9 +133,9 @@ func appendNextHop(dst []byte, m *MPReach) []byte {
 // reads them with the same options: two- or four-octet ASNs (opt.AS4),
 // path identifiers (opt.AddPath), and in an MRT RIB entry (opt.RIB) the
 // abbreviated MP_REACH_NLRI of RFC 6396 section 4.3.4. With two-octet
-// ASNs, a path or aggregator holding larger ASNs is written with AS_TRANS,
-// and an AS4_PATH or AS4_AGGREGATOR is added unless a has one (RFC 6793
-// section 4.2.2).
+// ASNs, a path or aggregator holding larger ASNs is written with AS_TRANS
+// (RFC 6793 section 4.2.2): an AS4_PATH is added unless a has one, and
+// the AS4_AGGREGATOR written is the aggregator's, in place of any a has.
 func (a *Attrs) Append(dst []byte, opt DecodeOptions) []byte {
 	asSize := 2
 	if opt.AS4 {
@@ -162,8 +162,10 @@ func (a *Attrs) Append(dst []byte, opt DecodeOptions) []byte {
 
 // appendOne appends attribute typ, as Append does.
 func (a *Attrs) appendOne(dst []byte, typ AttrType, opt DecodeOptions, asSize int, narrowed *bool) []byte {
-	if typ == AttrAS4Aggregator && !a.Has(typ) && asSize == 2 && a.Has(AttrAggregator) && a.Aggregator.ASN > 0xffff {
-		// The AGGREGATOR went out as AS_TRANS (RFC 6793 4.2.2).
+	if typ == AttrAS4Aggregator && asSize == 2 && a.Has(AttrAggregator) && a.Aggregator.ASN > 0xffff {
+		// The AGGREGATOR went out as AS_TRANS (RFC 6793 4.2.2): the
+		// AS4_AGGREGATOR carries it, whatever AS4_AGGREGATOR a held (a
+		// four-octet AGGREGATOR makes any other one meaningless).
 		return appendAttr(dst, attrFlags[typ], typ, func(b []byte) []byte {
 			return putAddr(put32(b, uint32(a.Aggregator.ASN)), a.Aggregator.Addr)
 		})
