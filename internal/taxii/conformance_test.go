@@ -153,18 +153,22 @@ func objectsPath(col, query string) string {
 	return "/taxii2/manrs/collections/" + col + "/objects/" + query
 }
 
+// pageQuery is the query of a page: the filters and the limit.
+func pageQuery(filter string, limit int) url.Values {
+	q, _ := url.ParseQuery(filter)
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set("limit", fmt.Sprint(limit))
+	return q
+}
+
 // pollNext pages with next tokens and returns every "id@version" seen.
 func pollNext(c *client, col, filter string, limit int) []string {
 	var out []string
 	next := ""
 	for pages := 0; ; pages++ {
-		q := url.Values{"limit": {fmt.Sprint(limit)}}
-		if filter != "" {
-			f, _ := url.ParseQuery(filter)
-			for k, v := range f {
-				q[k] = v
-			}
-		}
+		q := pageQuery(filter, limit)
 		if next != "" {
 			q.Set("next", next)
 		}
@@ -195,13 +199,7 @@ func pollAddedAfter(c *client, col, filter string, limit int) []string {
 	var out []string
 	after := ""
 	for {
-		q := url.Values{"limit": {fmt.Sprint(limit)}}
-		if filter != "" {
-			f, _ := url.ParseQuery(filter)
-			for k, v := range f {
-				q[k] = v
-			}
-		}
+		q := pageQuery(filter, limit)
 		if after != "" {
 			q.Set("added_after", after)
 		}
